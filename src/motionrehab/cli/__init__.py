@@ -1,0 +1,1 @@
+"""Thin command-line commands: parse arguments, call one library function, print. No clinical logic here."""

@@ -1,0 +1,66 @@
+"""The ``motionrehab`` command: a thin front door over the library.
+
+Errors caused by input (MotionRehabError) are printed as plain sentences with how to fix
+them, exit status 2, no traceback. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from motionrehab import __version__
+from motionrehab.cli.lazy import LazyGroup
+from motionrehab.errors import MotionRehabError, SafetyStop
+
+COMMANDS = {
+    "demo": "motionrehab.cli.demo:demo",
+    "pose": "motionrehab.cli.pose:pose",
+    "doctor": "motionrehab.cli.doctor:doctor",
+    "angles": "motionrehab.cli.angles:angles",
+    "analyze": "motionrehab.cli.analyze:analyze",
+    "measure": "motionrehab.cli.measure:measure",
+    "sensors": "motionrehab.cli.sensors:sensors",
+    "program": "motionrehab.cli.program:program",
+    "checkin": "motionrehab.cli.checkin:checkin",
+    "adherence": "motionrehab.cli.adherence:adherence",
+    "progress": "motionrehab.cli.progress:progress",
+    "export": "motionrehab.cli.export:export",
+    "report": "motionrehab.cli.report:report",
+    "session": "motionrehab.cli.session:session",
+}
+
+
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="motionrehab")
+def cli() -> None:
+    """Measure rehabilitation exercise with a webcam and optional Bluetooth LE sensors.
+
+    Start with `motionrehab demo` (no camera needed).
+    """
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop)."""
+    try:
+        cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
+    except SafetyStop as stop:
+        click.echo(str(stop), err=True)
+        return 3
+    except MotionRehabError as error:
+        click.echo(f"error: {error}", err=True)
+        return 2
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

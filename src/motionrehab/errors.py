@@ -1,0 +1,50 @@
+"""Errors a user can act on.
+
+Every error motionrehab raises for bad input says three things: what is wrong, where
+(file, line, field, frame, device) and how to fix it. The CLI prints these without a
+traceback; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class MotionRehabError(Exception):
+    """Base class for errors caused by input the user can change.
+
+    Args:
+        what: what is wrong, in plain words.
+        where: the file, line, field, frame or device concerned ('' when not applicable).
+        fix: what the user should do about it ('' when nothing obvious).
+    """
+
+    def __init__(self, what: str, *, where: str = "", fix: str = "") -> None:
+        self.what = what
+        self.where = where
+        self.fix = fix
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        parts = [f"{self.where}: {self.what}" if self.where else self.what]
+        if self.fix:
+            parts.append(f"How to fix: {self.fix}")
+        return "\n".join(parts)
+
+
+class InvalidDataError(MotionRehabError, ValueError):
+    """Data that breaks a boundary type's rules (shape, units, time order, range)."""
+
+
+class InputFileError(MotionRehabError, OSError):
+    """A file that is missing, unreadable, truncated or of the wrong kind."""
+
+
+class ModelNotFoundError(MotionRehabError, FileNotFoundError):
+    """The pose model file could not be found or loaded."""
+
+
+class UnusableViewError(MotionRehabError, ValueError):
+    """The camera view cannot support the requested measure (e.g. frontal view for a sagittal measure)."""
+
+
+class SafetyStop(MotionRehabError):
+    """A red flag or safety rule stopped the session. The message tells the person what to do."""

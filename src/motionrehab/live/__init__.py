@@ -1,0 +1,1 @@
+"""The camera-guided home session: capture -> measures -> program -> records, frame by frame, with an overlay."""

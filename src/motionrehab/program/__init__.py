@@ -1,0 +1,1 @@
+"""Program: the clinician's prescription, progression rules, adherence scoring, safety check-ins, PROMs."""
