@@ -27,6 +27,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen: render to SVG in memory
 import jinja2  # noqa: E402
+import matplotlib.dates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 from motionrehab._files import write_private_bytes, write_private_text  # noqa: E402
@@ -206,12 +207,13 @@ def plot_slr_over_visits(measurements: Sequence[VisitMeasurement]) -> str | None
             continue
         colour, marker = _SIDE_STYLE[side]
         axes.errorbar(
-            [m.visit_date for m in points],
+            matplotlib.dates.date2num([m.visit_date for m in points]),
             [m.value for m in points],
             yerr=[m.sd or 0.0 for m in points],
             color=colour, marker=marker, capsize=4, label=f"{side or 'unspecified'} leg",
         )  # fmt: skip
     axes.axhspan(70, 90, color="#2ca02c", alpha=0.08, label="typical range 70-90 deg")  # DOMAIN.md section 1
+    axes.xaxis_date()
     axes.set_xlabel("visit date")
     axes.set_ylabel("SLR peak hip flexion (deg)")
     axes.set_title("Straight leg raise per side (mean ± SD of valid trials)")
@@ -251,8 +253,10 @@ def plot_pain(weeks: Sequence[WeekSummary]) -> str | None:
         return None
     figure, axes = plt.subplots(figsize=(6.4, 2.8))
     x = [w.week_index for w in points]
-    axes.plot(x, [w.pain_mean_nrs for w in points], marker="o", color="#1f77b4", label="mean before sessions")
-    axes.plot(x, [w.pain_max_nrs for w in points], marker="^", linestyle="--", color="#d62728", label="highest")
+    mean = [float("nan") if w.pain_mean_nrs is None else w.pain_mean_nrs for w in points]
+    highest = [float("nan") if w.pain_max_nrs is None else w.pain_max_nrs for w in points]
+    axes.plot(x, mean, marker="o", color="#1f77b4", label="mean before sessions")
+    axes.plot(x, highest, marker="^", linestyle="--", color="#d62728", label="highest")
     axes.set_ylim(0, 10)
     axes.set_xticks(x)
     axes.set_xlabel("program week")
