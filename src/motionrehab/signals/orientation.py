@@ -193,7 +193,7 @@ def estimate_gyro_bias_deg_s(gyr_deg_s: NDArray[np.floating], still: NDArray[np.
     Returns zeros when fewer than 10 still samples are available.
     """
     gyr = np.asarray(gyr_deg_s, dtype=np.float64)
-    mask = np.asarray(still, dtype=bool) & np.isfinite(gyr).all(axis=1)
+    mask: NDArray[np.bool_] = np.logical_and(np.asarray(still, dtype=bool), np.isfinite(gyr).all(axis=1))
     if mask.sum() < 10:
         return np.zeros(3)
     return np.asarray(np.median(gyr[mask], axis=0), dtype=np.float64)
