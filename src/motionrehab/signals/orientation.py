@@ -167,9 +167,10 @@ def estimate_orientation(
     ahrs.skip_startup()
 
     acc_g = acc / STANDARD_GRAVITY_M_S2
-    finite = np.isfinite(acc_g).all(axis=1) & np.isfinite(gyr).all(axis=1)
+    finite_rows = np.isfinite(acc_g).all(axis=1) & np.isfinite(gyr).all(axis=1)
     if mag is not None:
-        finite &= np.isfinite(mag).all(axis=1)
+        finite_rows &= np.isfinite(mag).all(axis=1)
+    finite: list[bool] = finite_rows.tolist()
     quaternions = np.empty((n, 4))
     update = ahrs.update_no_magnetometer
     get = ahrs.get_quaternion
