@@ -170,7 +170,7 @@ def estimate_orientation(
     finite_rows = np.isfinite(acc_g).all(axis=1) & np.isfinite(gyr).all(axis=1)
     if mag is not None:
         finite_rows &= np.isfinite(mag).all(axis=1)
-    finite: list[bool] = finite_rows.tolist()
+    finite = [bool(v) for v in finite_rows]
     quaternions = np.empty((n, 4))
     update = ahrs.update_no_magnetometer
     get = ahrs.get_quaternion
