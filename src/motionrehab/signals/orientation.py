@@ -167,9 +167,9 @@ def estimate_orientation(
     ahrs.skip_startup()
 
     acc_g = acc / STANDARD_GRAVITY_M_S2
-    finite_rows = np.isfinite(acc_g).all(axis=1) & np.isfinite(gyr).all(axis=1)
+    finite_rows: NDArray[np.bool_] = np.asarray(np.isfinite(acc_g).all(axis=1) & np.isfinite(gyr).all(axis=1))
     if mag is not None:
-        finite_rows &= np.isfinite(mag).all(axis=1)
+        finite_rows = np.asarray(finite_rows & np.isfinite(mag).all(axis=1))
     finite = [bool(v) for v in finite_rows]
     quaternions = np.empty((n, 4))
     update = ahrs.update_no_magnetometer
