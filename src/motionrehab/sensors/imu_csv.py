@@ -1,0 +1,272 @@
+"""Plain inertial CSV files -> ImuRecording (and back).
+
+The motionrehab inertial CSV has one header row of named columns with units in the
+names, one row per sample::
+
+    t_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2,gyr_x_deg_s,gyr_y_deg_s,gyr_z_deg_s[,mag_x_uT,mag_y_uT,mag_z_uT]
+
+Optional ``# key: value`` lines before the header carry the metadata an ImuRecording
+needs: ``placement`` (foot, shin, lower_back, phone, ...), ``side`` (left/right/none),
+``axis_convention`` (a key of AXIS_CONVENTIONS) and ``device``. Arguments passed to
+:func:`read_imu_csv` override them. Column order does not matter; extra columns are
+ignored. Empty cells are missing samples (NaN).
+
+Also here: readers for three public data-set layouts used to validate the gait measures
+(gaitmap foot IMU CSV with two header rows, mobgap lower-back ``imu.csv`` + ``meta.json``,
+Oxford step-counter Android accelerometer CSV). Each returns an ImuRecording in SI
+units with the data set's own axis convention.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from motionrehab._files import open_private
+from motionrehab.errors import InputFileError
+from motionrehab.sensors.imu_recording import ImuRecording
+
+ACC_COLUMNS = ("acc_x_m_s2", "acc_y_m_s2", "acc_z_m_s2")
+GYR_COLUMNS = ("gyr_x_deg_s", "gyr_y_deg_s", "gyr_z_deg_s")
+MAG_COLUMNS = ("mag_x_uT", "mag_y_uT", "mag_z_uT")
+REQUIRED_COLUMNS = ("t_s", *ACC_COLUMNS, *GYR_COLUMNS)
+
+#: gaitmap's example data is sampled at 204.8 Hz (data README, section 1)
+GAITMAP_SAMPLING_RATE_HZ = 204.8
+STANDARD_GRAVITY_M_S2 = 9.80665
+
+
+def _float(cell: str, path: Path, line: int, column: str) -> float:
+    cell = cell.strip()
+    if cell == "" or cell.lower() == "nan":
+        return math.nan
+    try:
+        return float(cell)
+    except ValueError:
+        raise InputFileError(
+            f"{column!r} is {cell!r}, not a number", where=f"{path}, line {line}", fix="use plain decimal numbers"
+        ) from None
+
+
+def is_imu_csv(path: str | os.PathLike[str]) -> bool:
+    """True when the file's header row has the motionrehab inertial CSV columns."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            for line in handle:
+                if line.startswith("#") or not line.strip():
+                    continue
+                names = {name.strip() for name in line.strip().split(",")}
+                return set(REQUIRED_COLUMNS) <= names
+    except (OSError, UnicodeDecodeError):
+        return False
+    return False
+
+
+def read_imu_csv(
+    path: str | os.PathLike[str],
+    *,
+    placement: str | None = None,
+    side: str | None = None,
+    axis_convention: str | None = None,
+    device: str | None = None,
+) -> ImuRecording:
+    """Read a motionrehab inertial CSV (see module docstring) into an ImuRecording.
+
+    Raises:
+        InputFileError: missing file, missing columns, non-numeric cells or no placement.
+        InvalidDataError: from ImuRecording (time order, units that look like g, ...).
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise InputFileError("file not found", where=str(file), fix="check the path")
+    meta: dict[str, str] = {}
+    rows: list[list[str]] = []
+    header: list[str] | None = None
+    header_line = 0
+    with open(file, encoding="utf-8", newline="") as handle:
+        lines = iter(enumerate(handle, start=1))
+        for number, line in lines:
+            if line.startswith("#"):
+                key, _, value = line[1:].partition(":")
+                meta[key.strip().lower()] = value.strip()
+                continue
+            if not line.strip():
+                continue
+            header = [name.strip() for name in next(csv.reader([line]))]
+            header_line = number
+            break
+        if header is None:
+            raise InputFileError("no header row", where=str(file), fix=f"first row: {','.join(REQUIRED_COLUMNS)}")
+        rows = list(csv.reader(line for _, line in lines))
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise InputFileError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(header)}",
+            where=f"{file}, line {header_line}",
+            fix=f"name the columns {','.join(REQUIRED_COLUMNS)} (units in the names: m/s^2 incl. gravity, deg/s)",
+        )
+    has_mag = all(name in header for name in MAG_COLUMNS)
+    wanted = list(REQUIRED_COLUMNS) + (list(MAG_COLUMNS) if has_mag else [])
+    index = [header.index(name) for name in wanted]
+    data = np.empty((len(rows), len(wanted)))
+    kept = 0
+    for offset, row in enumerate(rows):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        line_number = header_line + 1 + offset
+        if len(row) < len(header):
+            raise InputFileError(
+                f"row has {len(row)} cells, the header has {len(header)}",
+                where=f"{file}, line {line_number}",
+                fix="the file may be truncated; remove the incomplete last row",
+            )
+        data[kept] = [_float(row[i], file, line_number, name) for i, name in zip(index, wanted, strict=True)]
+        kept += 1
+    data = data[:kept]
+    if kept < 2:
+        raise InputFileError(f"only {kept} sample row(s)", where=str(file), fix="record at least a few seconds")
+    chosen_placement = placement or meta.get("placement")
+    if not chosen_placement:
+        raise InputFileError(
+            "the file does not say where the sensor was worn",
+            where=str(file),
+            fix="add a line '# placement: foot' (or shin, lower_back, phone) before the header, or pass the placement",
+        )
+    return ImuRecording(
+        t_s=data[:, 0],
+        acc_m_s2=data[:, 1:4],
+        gyr_deg_s=data[:, 4:7],
+        mag_uT=data[:, 7:10] if has_mag else None,
+        placement=chosen_placement,
+        side=side or meta.get("side", "none"),
+        axis_convention=axis_convention or meta.get("axis_convention", "device"),
+        device=device if device is not None else meta.get("device", ""),
+        source=str(file),
+    )
+
+
+def write_imu_csv(path: str | os.PathLike[str], recording: ImuRecording) -> Path:
+    """Write ``recording`` as a motionrehab inertial CSV (owner-only permissions)."""
+    columns = list(REQUIRED_COLUMNS) + (list(MAG_COLUMNS) if recording.mag_uT is not None else [])
+    parts = [recording.t_s[:, None], recording.acc_m_s2, recording.gyr_deg_s]
+    if recording.mag_uT is not None:
+        parts.append(recording.mag_uT)
+    table = np.hstack(parts)
+    with open_private(path, "w", newline="") as handle:
+        handle.write(f"# placement: {recording.placement}\n# side: {recording.side}\n")
+        handle.write(f"# axis_convention: {recording.axis_convention}\n")
+        if recording.device:
+            handle.write(f"# device: {recording.device}\n")
+        handle.write(",".join(columns) + "\n")
+        for row in table:
+            handle.write(",".join("" if math.isnan(v) else f"{v:.6g}" for v in row.tolist()) + "\n")
+    return Path(path)
+
+
+def read_gaitmap_imu_csv(path: str | os.PathLike[str], side: str) -> ImuRecording:
+    """Read gaitmap's example ``imu_sample.csv`` (two header rows) for one foot.
+
+    gaitmap foot sensor frame: x forward, y left, z up; m/s^2 and deg/s; 204.8 Hz;
+    time = sample index / 204.8 s (Küderle et al. 2024; data README section 1).
+    """
+    file = Path(path)
+    if side not in ("left", "right"):
+        raise InputFileError(f"side must be 'left' or 'right', got {side!r}", where=str(file))
+    try:
+        with open(file, encoding="utf-8") as handle:
+            sensors = handle.readline().strip().split(",")
+            axes = handle.readline().strip().split(",")
+    except OSError as error:
+        raise InputFileError(f"cannot read: {error}", where=str(file)) from None
+    wanted = [f"{side}_sensor/{axis}" for axis in ("acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z")]
+    names = [f"{s}/{a}" for s, a in zip(sensors, axes, strict=False)]
+    missing = [name for name in wanted if name not in names]
+    if missing:
+        raise InputFileError(f"not a gaitmap IMU CSV: missing {', '.join(missing)}", where=str(file))
+    table = np.loadtxt(file, delimiter=",", skiprows=2)
+    columns = [names.index(name) for name in wanted]
+    return ImuRecording(
+        t_s=table[:, 0] / GAITMAP_SAMPLING_RATE_HZ,
+        acc_m_s2=table[:, columns[:3]],
+        gyr_deg_s=table[:, columns[3:]],
+        placement="foot",
+        side=side,
+        axis_convention="gaitmap_foot",
+        device="gaitmap example data (lateral foot sensor)",
+        source=f"{file} [{side}_sensor]",
+    )
+
+
+def read_mobgap_imu_csv(path: str | os.PathLike[str]) -> tuple[ImuRecording, dict[str, object]]:
+    """Read a mobgap trial folder (``imu.csv`` + ``meta.json``) from the lower back.
+
+    Returns the recording (mobgap frame: x up, y right, z forward; 100 Hz) and the
+    participant metadata dict from ``meta.json`` (height_m, sensor_height_m, ...).
+    """
+    folder = Path(path)
+    if folder.is_file():
+        folder = folder.parent
+    imu = folder / "imu.csv"
+    if not imu.is_file():
+        raise InputFileError("no imu.csv in the mobgap trial folder", where=str(folder))
+    table = np.loadtxt(imu, delimiter=",", skiprows=1)
+    meta_file = folder / "meta.json"
+    participant: dict[str, object] = {}
+    if meta_file.is_file():
+        participant = dict(json.loads(meta_file.read_text(encoding="utf-8")).get("participant_metadata", {}))
+    return (
+        ImuRecording(
+            t_s=table[:, 1],
+            acc_m_s2=table[:, 2:5],
+            gyr_deg_s=table[:, 5:8],
+            placement="lower_back",
+            side="none",
+            axis_convention="mobgap_lower_back",
+            device="McRoberts MoveMonitor+",
+            source=str(imu),
+        ),
+        participant,
+    )
+
+
+def read_android_accelerometer_csv(path: str | os.PathLike[str], *, placement: str = "phone") -> ImuRecording:
+    """Read an Oxford step-counter accelerometer file (no header, Android SensorEvent).
+
+    Two layouts: ``timestamp_ns, accuracy, x, y, z`` (optimisation/accelerometer.csv) and
+    ``timestamp_ns, x, y, z, steps...`` (validation/*.csv). Timestamps are ns since phone
+    boot; t_s starts at 0. All-zero rows (a logging artefact) and repeated timestamps are
+    dropped. There is no gyroscope: gyr_deg_s is NaN. Android axes: x right, y up the
+    screen, z out of the screen; m/s^2 including gravity.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise InputFileError("file not found", where=str(file))
+    table = np.loadtxt(file, delimiter=",", ndmin=2)
+    if table.shape[1] == 5:
+        acc = table[:, 2:5]
+    elif table.shape[1] >= 7:
+        acc = table[:, 1:4]
+    else:
+        raise InputFileError(f"expected 5 or 7 columns, found {table.shape[1]}", where=str(file))
+    stamps = table[:, 0]
+    keep = np.linalg.norm(acc, axis=1) > 0
+    stamps, acc = stamps[keep], acc[keep]
+    order = np.argsort(stamps, kind="stable")
+    stamps, acc = stamps[order], acc[order]
+    unique = np.concatenate([[True], np.diff(stamps) > 0])
+    stamps, acc = stamps[unique], acc[unique]
+    return ImuRecording(
+        t_s=(stamps - stamps[0]) * 1e-9,
+        acc_m_s2=acc,
+        gyr_deg_s=np.full_like(acc, np.nan),
+        placement=placement,
+        side="none",
+        axis_convention="android_phone",
+        device="Android phone",
+        source=str(file),
+    )
