@@ -127,18 +127,22 @@ class FootEventDetector:
         """Return the foot's IC and FC times."""
         rate = sagittal_rate_deg_s(recording)
         t = recording.t_s
-        rate = np.where(np.isfinite(rate), rate, 0.0)
-        dt = np.gradient(t)
+        rate[~np.isfinite(rate)] = 0.0
         starts, ends = _runs(rate > 0)
         if starts.size == 0:
             return GaitEvents(recording.side, np.array([]), np.array([]), self.method)
         # Swept angle of every positive run at once (long recordings have millions of
         # noise runs while sitting; only the few real swings reach the Python loop).
-        cumulative = np.concatenate([[0.0], np.cumsum(rate * dt)])
+        # swept angle = sum of rate x sample interval (memory-frugal for day-long recordings)
+        weighted = np.empty(t.size + 1)
+        weighted[0] = 0.0
+        np.multiply(rate[:-1], np.diff(t), out=weighted[1:-1])
+        weighted[-1] = 0.0
+        cumulative = np.cumsum(weighted, out=weighted)
         swept_all = cumulative[ends] - cumulative[starts]
         keep = swept_all >= self.noise_rotation_deg
         window_start = np.searchsorted(t, t[starts] - self.push_off_window_s)
-        swings: list[list[float]] = []  # [start index, end index, swept degrees]
+        swings: list[list[float]] = []  # [start index, end index, swept degrees, merged]
         for start, end, swept, first in zip(
             starts[keep].tolist(), ends[keep].tolist(), swept_all[keep].tolist(), window_start[keep].tolist(), strict=True
         ):
@@ -146,14 +150,15 @@ class FootEventDetector:
             if swings and not pushed:
                 previous = swings[-1]
                 gap = t[start] - t[int(previous[1]) - 1]
-                if previous[2] < self.min_swing_rotation_deg and gap <= self.max_merge_gap_s:
+                if previous[2] < self.min_swing_rotation_deg and gap <= self.max_merge_gap_s and previous[3] == 0:
                     previous[1] = end
                     previous[2] += swept
+                    previous[3] = 1  # merged once: a pivot joins two partial swings, never more
                     continue
-            swings.append([start, end, swept])
+            swings.append([start, end, swept, 0])
         t_fc: list[float] = []
         t_ic: list[float] = []
-        for start, end, swept in swings:
+        for start, end, swept, _ in swings:
             if swept < self.min_swing_rotation_deg:
                 continue
             t_fc.append(_crossing_time(t, rate, int(start) - 1))

@@ -71,7 +71,7 @@ class OrientationTrack:
 
     def to_earth(self, vectors: NDArray[np.floating]) -> FloatArray:
         """Rotate (n, 3) sensor-frame vectors into the earth frame (z up), sample by sample."""
-        v = np.asarray(vectors, dtype=np.float64)
+        v = np.array(vectors, dtype=np.float64)  # a writable copy: scipy cannot read read-only buffers
         if v.shape != (self.t_s.size, 3):
             raise InvalidDataError(f"vectors have shape {v.shape}, expected ({self.t_s.size}, 3)", where="to_earth")
         return np.asarray(self.rotation().apply(v), dtype=np.float64)
@@ -115,6 +115,8 @@ def estimate_orientation(
     acceleration_rejection_deg: float = 10.0,
     recovery_trigger_period_s: float = 5.0,
     initial_still_s: float = 0.25,
+    still: NDArray[np.bool_] | None = None,
+    still_gain: float = 2.0,
 ) -> OrientationTrack:
     """Estimate orientation with imufusion's AHRS (Madgwick 2020, x-io Fusion).
 
@@ -131,6 +133,12 @@ def estimate_orientation(
         recovery_trigger_period_s: Fusion's rejection timeout (default 5 s).
         initial_still_s: the first orientation is set from the mean acceleration over this
             many seconds (the recording should start still; gait recordings usually do).
+        still: optional (n,) mask of samples known to be at rest (e.g. a foot's mid-stance).
+            When given, the AHRS uses ``still_gain`` on these samples (gravity is then the
+            only acceleration, so tilt can be corrected firmly) and ``gain`` elsewhere
+            (set ``gain=0`` to rely on the gyroscope alone between rests, as ZUPT
+            systems do).
+        still_gain: gain on still samples (default 2.0).
 
     Returns:
         OrientationTrack with one quaternion per sample (NaN samples hold the previous one).
@@ -150,16 +158,22 @@ def estimate_orientation(
     median_dt = float(np.median(dt))
     irregular = bool(np.any(np.abs(dt - median_dt) > 0.01 * median_dt))
 
-    settings = imufusion.AhrsSettings()
-    settings.convention = imufusion.CONVENTION_NWU
-    settings.gain = gain
-    settings.gyroscope_range = 4000.0
-    settings.acceleration_rejection = acceleration_rejection_deg
-    settings.magnetic_rejection = 10.0 if mag is not None else 0.0
-    settings.sample_rate = round(1.0 / median_dt)
-    settings.rejection_timeout = max(1, round(recovery_trigger_period_s / median_dt))
+    def make_settings(chosen_gain: float) -> imufusion.AhrsSettings:
+        settings = imufusion.AhrsSettings()
+        settings.convention = imufusion.CONVENTION_NWU
+        settings.gain = chosen_gain
+        settings.gyroscope_range = 4000.0
+        settings.acceleration_rejection = acceleration_rejection_deg
+        settings.magnetic_rejection = 10.0 if mag is not None else 0.0
+        settings.sample_rate = round(1.0 / median_dt)
+        settings.rejection_timeout = max(1, round(recovery_trigger_period_s / median_dt))
+        return settings
+
+    moving_settings = make_settings(gain)
+    still_settings = make_settings(still_gain)
+    at_rest = [False] * n if still is None else [bool(v) for v in np.asarray(still, dtype=bool)]
     ahrs = imufusion.Ahrs()
-    ahrs.set_settings(settings)
+    ahrs.set_settings(moving_settings)
     ahrs.set_sample_period(median_dt)
 
     still = t <= t[0] + initial_still_s
@@ -175,8 +189,13 @@ def estimate_orientation(
     update = ahrs.update_no_magnetometer
     get = ahrs.get_quaternion
     quaternions[0] = get()
+    resting = False
     # The loop is the library's per-sample API (about 3-4 us per sample).
     for i in range(1, n):
+        if at_rest[i] != resting:
+            resting = at_rest[i]
+            ahrs.set_settings(still_settings if resting else moving_settings)
+            ahrs.set_sample_period(float(dt[i - 1]) if irregular else median_dt)
         if finite[i]:
             if irregular:
                 ahrs.set_sample_period(float(dt[i - 1]))
