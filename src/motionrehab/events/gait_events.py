@@ -24,6 +24,8 @@ from scipy.integrate import cumulative_trapezoid
 from scipy.ndimage import gaussian_filter1d
 from scipy.signal import butter, find_peaks, sosfiltfilt
 
+from motionrehab.capture.landmarks import LANDMARK_INDEX
+from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InvalidDataError
 from motionrehab.sensors.imu_recording import ImuRecording
 
@@ -311,3 +313,121 @@ class PhoneStepDetector:
             t_fc_s=np.array([]),
             method="phone, peaks of band-passed acceleration magnitude (after Salvi et al. 2018)",
         )
+
+
+@dataclass(frozen=True, eq=False)
+class VideoGaitEvents:
+    """Zeni events of both feet from one side-view pose track.
+
+    Attributes:
+        left, right: per-foot events (times in seconds).
+        forward_sign: +1 when the person faces image +x (right), -1 when facing left.
+        forward_reason: how the walking direction was decided.
+        pelvis_travel_px: horizontal range of the pelvis over the track (px).
+    """
+
+    left: GaitEvents
+    right: GaitEvents
+    forward_sign: int
+    forward_reason: str
+    pelvis_travel_px: float
+
+
+def _landmark(track: PoseTrack, name: str) -> FloatArray:
+    return np.asarray(track.landmarks_px[:, LANDMARK_INDEX[name], :], dtype=np.float64)
+
+
+def _fill_and_smooth(values: FloatArray, t: FloatArray, cutoff_hz: float, fs: float) -> FloatArray:
+    """Interpolate over missing frames, then zero-lag low-pass (when the frame rate allows)."""
+    good = np.isfinite(values)
+    if good.sum() < 2:
+        return np.full_like(values, np.nan)
+    filled = np.interp(t, t[good], values[good])
+    if cutoff_hz < 0.45 * fs and filled.size > 15:
+        filled = sosfiltfilt(butter(2, cutoff_hz, fs=fs, output="sos"), filled)
+    return np.asarray(filled, dtype=np.float64)
+
+
+def _refined_extrema(t: FloatArray, y: FloatArray, peaks: NDArray[np.intp]) -> FloatArray:
+    """Sub-frame peak times by a parabola through each peak and its neighbours."""
+    times = []
+    for i in peaks.tolist():
+        if 0 < i < y.size - 1:
+            denominator = y[i - 1] - 2 * y[i] + y[i + 1]
+            shift = 0.5 * (y[i - 1] - y[i + 1]) / denominator if denominator != 0 else 0.0
+            times.append(float(t[i] + np.clip(shift, -0.5, 0.5) * (t[i + 1] - t[i - 1]) / 2))
+        else:
+            times.append(float(t[i]))
+    return np.array(times)
+
+
+@dataclass(frozen=True)
+class ZeniEventDetector:
+    """Side-view video: IC and FC from heel and toe positions relative to the pelvis.
+
+    Zeni, Richards & Higginson 2008 (Gait Posture 27(4):710): IC when the heel is most
+    anterior relative to the pelvis (sacrum), FC when the toe is most posterior. Here the
+    pelvis is the midpoint of the hips, the toe is MediaPipe's foot_index, and
+    "anterior" is the walking direction: the sign of the pelvis's net horizontal travel
+    when it moves more than ``min_travel_leg_lengths`` leg lengths, otherwise (treadmill,
+    walking in place) the side the nose points to relative to the ears.
+
+    Extremes count only when their prominence exceeds ``min_prominence_leg_lengths`` of
+    the leg length (hip to ankle, px) and same-foot events are ``min_stride_s`` apart,
+    so swaying, shifting weight or a lunge in place do not produce steps.
+    """
+
+    cutoff_hz: float = 6.0
+    min_stride_s: float = 0.6
+    min_prominence_leg_lengths: float = 0.25
+    min_travel_leg_lengths: float = 1.0
+    max_stride_s: float = 2.5
+
+    def detect(self, track: PoseTrack) -> VideoGaitEvents:
+        """Return both feet's events and the walking direction."""
+        t = track.t_s
+        fs = track.frame_rate_hz
+        pelvis = 0.5 * (_landmark(track, "left_hip") + _landmark(track, "right_hip"))
+        pelvis_x = _fill_and_smooth(pelvis[:, 0], t, self.cutoff_hz, fs)
+        leg = np.nanmedian(
+            np.concatenate([
+                np.linalg.norm(_landmark(track, f"{s}_hip") - _landmark(track, f"{s}_ankle"), axis=1)
+                for s in ("left", "right")
+            ])
+        )  # fmt: skip
+        if not np.isfinite(leg) or leg <= 0 or not np.isfinite(pelvis_x).any():
+            empty = GaitEvents("left", np.array([]), np.array([]), self.method)
+            return VideoGaitEvents(empty, GaitEvents("right", np.array([]), np.array([]), self.method), 1,
+                                   "no legs visible", 0.0)  # fmt: skip
+        travel = float(np.nanmax(pelvis_x) - np.nanmin(pelvis_x))
+        net = float(pelvis_x[-1] - pelvis_x[0])
+        if abs(net) >= self.min_travel_leg_lengths * leg:
+            forward = 1 if net > 0 else -1
+            reason = f"pelvis travels {abs(net):.0f} px towards image {'right' if forward > 0 else 'left'}"
+        else:
+            nose = _landmark(track, "nose")[:, 0]
+            ears = 0.5 * (_landmark(track, "left_ear")[:, 0] + _landmark(track, "right_ear")[:, 0])
+            facing = float(np.nanmedian(nose - ears))
+            forward = 1 if not np.isfinite(facing) or facing >= 0 else -1
+            reason = f"pelvis nearly still (treadmill or in place); nose points image {'right' if forward > 0 else 'left'}"
+        prominence = self.min_prominence_leg_lengths * leg
+        distance = max(1, int(self.min_stride_s * fs))
+        per_side = []
+        for side in ("left", "right"):
+            heel = _fill_and_smooth(_landmark(track, f"{side}_heel")[:, 0], t, self.cutoff_hz, fs)
+            toe = _fill_and_smooth(_landmark(track, f"{side}_foot_index")[:, 0], t, self.cutoff_hz, fs)
+            heel_forward = forward * (heel - pelvis_x)
+            toe_forward = forward * (toe - pelvis_x)
+            if not np.isfinite(heel_forward).all() or not np.isfinite(toe_forward).all():
+                per_side.append(GaitEvents(side, np.array([]), np.array([]), self.method))
+                continue
+            ic, _ = find_peaks(heel_forward, prominence=prominence, distance=distance)
+            fc, _ = find_peaks(-toe_forward, prominence=prominence, distance=distance)
+            per_side.append(GaitEvents(side, _refined_extrema(t, heel_forward, ic),
+                                       _refined_extrema(t, -toe_forward, fc), self.method))  # fmt: skip
+        return VideoGaitEvents(per_side[0], per_side[1], forward, reason, travel)
+
+    @property
+    def method(self) -> str:
+        """Short description of the detector with its reference."""
+        return "video side view, heel/toe relative to the pelvis (Zeni et al. 2008)"
