@@ -375,3 +375,39 @@ def analyze_phone(
     events = detector.detect(recording)
     return summarize_gait([events], [], method=events.method, notes=["phone: steps only, no strides or lengths"],
                           pain_onset_s=pain_onset_s)  # fmt: skip
+
+
+def analyze_inertial_gait(
+    recordings: Sequence[ImuRecording],
+    *,
+    leg_length_m: float | None = None,
+    pain_onset_s: float | None = None,
+    correction_factor: float = 1.0,
+) -> GaitResult:
+    """Analyse inertial recordings according to where the sensors were worn.
+
+    foot -> events + ZUPT (analyze_foot_imu); shin -> events (analyze_shank_imu);
+    lower_back, sacrum, trunk_t12 -> steps + inverted pendulum (analyze_lower_back_imu,
+    first recording); phone, wrist, thigh, other -> step counting (analyze_phone).
+
+    Raises:
+        InvalidDataError: no recordings, or sensors on different segments.
+    """
+    if not recordings:
+        raise InvalidDataError("no inertial recordings to analyse", where="gait")
+    placements = {r.placement for r in recordings}
+    if len(placements) > 1:
+        raise InvalidDataError(
+            f"sensors on different segments ({', '.join(sorted(placements))})",
+            where="gait",
+            fix="analyse one placement at a time (e.g. both feet together, or the lower back alone)",
+        )
+    placement = placements.pop()
+    if placement == "foot":
+        return analyze_foot_imu(recordings, pain_onset_s=pain_onset_s)
+    if placement == "shin":
+        return analyze_shank_imu(recordings, pain_onset_s=pain_onset_s)
+    if placement in ("lower_back", "sacrum", "trunk_t12"):
+        return analyze_lower_back_imu(recordings[0], leg_length_m=leg_length_m, correction_factor=correction_factor,
+                                      pain_onset_s=pain_onset_s)  # fmt: skip
+    return analyze_phone(recordings[0], pain_onset_s=pain_onset_s)

@@ -23,6 +23,7 @@ import csv
 import json
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -269,4 +270,86 @@ def read_android_accelerometer_csv(path: str | os.PathLike[str], *, placement: s
         axis_convention="android_phone",
         device="Android phone",
         source=str(file),
+    )
+
+
+@dataclass(frozen=True)
+class InertialInput:
+    """Recordings read from one input path, with what the files said about the wearer.
+
+    Attributes:
+        recordings: one ImuRecording per sensor (same clock).
+        sensor_height_m: sensor height above the ground from the file's metadata (mobgap
+            ``meta.json``), usable as leg length for the inverted-pendulum model; else None.
+        description: the format that was recognised, in plain words.
+    """
+
+    recordings: tuple[ImuRecording, ...]
+    sensor_height_m: float | None
+    description: str
+
+
+_PLACEMENT_ALIASES = {"shank": "shin", "lower_back": "lower_back", "foot": "foot", "phone": "phone"}
+
+
+def _looks_like_gaitmap(path: Path) -> bool:
+    with open(path, encoding="utf-8") as handle:
+        first = handle.readline()
+    return first.startswith("sensor,") and "_sensor" in first
+
+
+def _looks_headerless_numeric(path: Path) -> bool:
+    with open(path, encoding="utf-8") as handle:
+        first = handle.readline().strip().split(",")
+    try:
+        [float(cell) for cell in first]
+    except ValueError:
+        return False
+    return len(first) in (5, 7)
+
+
+def read_inertial_input(
+    path: str | os.PathLike[str], *, placement: str | None = None, side: str | None = None
+) -> InertialInput:
+    """Read any inertial input motionrehab knows, recognising the format.
+
+    - a motionrehab inertial CSV (named columns with units);
+    - a folder of such CSVs (one per sensor, e.g. left and right foot);
+    - gaitmap's two-header-row foot CSV (both feet, or ``side``);
+    - a mobgap trial folder (``imu.csv`` + ``meta.json``: lower back, with sensor height);
+    - an Android accelerometer CSV without header (Oxford step-counter layout: phone).
+
+    ``placement`` (foot, shank, lower_back, phone) overrides what the file says.
+    """
+    source = Path(path)
+    wanted = _PLACEMENT_ALIASES.get(placement, placement) if placement else None
+    if not source.exists():
+        raise InputFileError("not found", where=str(source), fix="check the path")
+    if source.is_dir():
+        if (source / "imu.csv").is_file() and (source / "meta.json").is_file():
+            recording, meta = read_mobgap_imu_csv(source)
+            height = meta.get("sensor_height_m")
+            return InertialInput((recording,), float(height) if isinstance(height, (int, float)) else None,
+                                 "mobgap lower-back trial folder")  # fmt: skip
+        files = sorted(p for p in source.glob("*.csv") if is_imu_csv(p))
+        if not files:
+            raise InputFileError(
+                "no inertial CSV in the folder",
+                where=str(source),
+                fix=f"put one CSV per sensor with the columns {','.join(REQUIRED_COLUMNS)}",
+            )
+        recordings = tuple(read_imu_csv(p, placement=wanted) for p in files)
+        return InertialInput(recordings, None, f"folder of {len(files)} inertial CSV file(s)")
+    if is_imu_csv(source):
+        return InertialInput((read_imu_csv(source, placement=wanted, side=side),), None, "inertial CSV")
+    if _looks_like_gaitmap(source):
+        sides = [side] if side in ("left", "right") else ["left", "right"]
+        return InertialInput(tuple(read_gaitmap_imu_csv(source, s) for s in sides), None, "gaitmap foot IMU CSV")
+    if _looks_headerless_numeric(source):
+        return InertialInput((read_android_accelerometer_csv(source, placement=wanted or "phone"),), None,
+                             "Android accelerometer CSV (phone)")  # fmt: skip
+    raise InputFileError(
+        "not an inertial recording motionrehab can read",
+        where=str(source),
+        fix=f"use a CSV with the columns {','.join(REQUIRED_COLUMNS)} (see docs/gait.md)",
     )
