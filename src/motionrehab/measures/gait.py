@@ -237,7 +237,7 @@ def walking_tolerance(
     if with_length:
         # the side whose strides start first covers the walk from its beginning
         first_side = min(with_length, key=lambda s: s.t_ic_s).side
-        own = []
+        own: list[Stride] = []
         for stride in sorted((s for s in with_length if s.side == first_side), key=lambda s: s.t_ic_s):
             if not own or stride.t_ic_s >= own[-1].t_next_ic_s - 1e-9:  # side-less strides overlap
                 own.append(stride)
