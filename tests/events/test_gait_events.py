@@ -135,3 +135,20 @@ def test_resample_uniform_is_exact_for_linear_signals():
     grid, values = resample_uniform(t, 3.0 * t[:, None], 100.0)
     np.testing.assert_allclose(values[:, 0], 3.0 * grid)
     assert np.allclose(np.diff(grid), 0.01)
+
+
+def test_foot_detector_ignores_gyro_offset_and_toe_taps_while_sitting():
+    from motionrehab.synth.foot_imu import synthesize_foot_walk
+
+    fs = 100.0
+    t = np.arange(0, 600, 1 / fs)
+    gyr = np.zeros((t.size, 3))
+    gyr[:, 1] = -3.0  # +3 deg/s sagittal offset for 10 minutes (a long "forward rotation")
+    taps = (t % 60) < 3
+    gyr[:, 1] += np.where(taps, -3.0 * 2 * np.pi * np.sin(2 * np.pi * t), 0.0)  # 3 deg toe taps
+    sitting = ImuRecording(t_s=t, acc_m_s2=np.tile([0, 0, 9.81], (t.size, 1)), gyr_deg_s=gyr, placement="foot",
+                           axis_convention="gaitmap_foot")
+    events = FootEventDetector().detect(sitting)
+    assert events.t_ic_s.size == 0 and events.t_fc_s.size == 0
+    walk = synthesize_foot_walk(5)
+    assert FootEventDetector().detect(walk.recording).t_ic_s.size == 6

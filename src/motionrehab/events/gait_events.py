@@ -86,6 +86,13 @@ def _runs(mask: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
+def _walk_to_zero(y: FloatArray, i: int, step: int) -> int:
+    """From sample i, the last sample still > 0 walking in direction ``step`` (-1 or +1)."""
+    while 0 <= i + step < y.size and y[i + step] > 0:
+        i += step
+    return i
+
+
 def _crossing_time(t: FloatArray, y: FloatArray, i: int) -> float:
     """Time where y crosses zero between samples i and i+1 (linear interpolation)."""
     if i < 0 or i + 1 >= y.size or y[i] == y[i + 1]:
@@ -105,10 +112,10 @@ class FootEventDetector:
     rotation of the swinging foot stops at heel contact. Both are interpolated between
     samples.
 
-    Turns and shuffles: a swing normally sweeps 60-120 deg; a run that sweeps less than
-    ``min_swing_rotation_deg`` and the next positive run (within ``max_merge_gap_s``,
-    not preceded by a push-off) form one swing: the foot pivots and touches down
-    briefly during a turn without a heel-to-toe roll-over.
+    Turns and shuffles: a swing normally sweeps 60-120 deg; a run that starts with a
+    push-off but sweeps less than ``min_swing_rotation_deg``, and the next positive run
+    (within ``max_merge_gap_s``, not preceded by a push-off) form one swing: the foot
+    pivots and touches down briefly during a turn without a heel-to-toe roll-over.
 
     Args:
         noise_rotation_deg: positive runs sweeping less than this are noise (default 5 deg).
@@ -117,6 +124,11 @@ class FootEventDetector:
             ``push_off_window_s`` before the swing (default 150 deg/s, 0.2 s; healthy
             push-off peaks are about -450 to -600 deg/s in gaitmap's example data).
         max_merge_gap_s: longest pivot between two partial swings (default 1.5 s).
+        max_swing_s: a forward rotation lasting longer is not a swing (default 1.5 s;
+            swings last 0.3-0.6 s): a gyroscope offset while sitting is not a step.
+        dead_band_deg_s: candidate runs are where the rate exceeds this (default 1 deg/s),
+            which ignores sensor noise at rest; the event times are still the exact
+            zero crossings next to each run.
     """
 
     noise_rotation_deg: float = 5.0
@@ -124,13 +136,21 @@ class FootEventDetector:
     push_off_deg_s: float = 150.0
     push_off_window_s: float = 0.2
     max_merge_gap_s: float = 1.5
+    max_swing_s: float = 1.5
+    dead_band_deg_s: float = 1.0
 
     def detect(self, recording: ImuRecording) -> GaitEvents:
         """Return the foot's IC and FC times."""
         rate = sagittal_rate_deg_s(recording)
         t = recording.t_s
         rate[~np.isfinite(rate)] = 0.0
-        starts, ends = _runs(rate > 0)
+        starts, ends = _runs(rate > self.dead_band_deg_s)
+        # widen each run to the zero crossings around it (a few samples at most)
+        starts = np.array([_walk_to_zero(rate, i, -1) for i in starts.tolist()], dtype=np.intp)
+        ends = np.array([_walk_to_zero(rate, i - 1, 1) + 1 for i in ends.tolist()], dtype=np.intp)
+        # dead-band runs inside one positive run widen to the same run: keep it once
+        unique = np.concatenate([[True], starts[1:] != starts[:-1]]) if starts.size else np.array([], dtype=bool)
+        starts, ends = starts[unique], ends[unique]
         if starts.size == 0:
             return GaitEvents(recording.side, np.array([]), np.array([]), self.method)
         # Swept angle of every positive run at once (long recordings have millions of
@@ -142,9 +162,9 @@ class FootEventDetector:
         weighted[-1] = 0.0
         cumulative = np.cumsum(weighted, out=weighted)
         swept_all = cumulative[ends] - cumulative[starts]
-        keep = swept_all >= self.noise_rotation_deg
+        keep = (swept_all >= self.noise_rotation_deg) & (t[np.minimum(ends, t.size - 1)] - t[starts] <= self.max_swing_s)
         window_start = np.searchsorted(t, t[starts] - self.push_off_window_s)
-        swings: list[list[float]] = []  # [start index, end index, swept degrees, merged]
+        swings: list[list[float]] = []  # [start, end, swept deg, 0 no push-off / 1 pushed / 2 merged]
         for start, end, swept, first in zip(
             starts[keep].tolist(), ends[keep].tolist(), swept_all[keep].tolist(), window_start[keep].tolist(), strict=True
         ):
@@ -152,12 +172,13 @@ class FootEventDetector:
             if swings and not pushed:
                 previous = swings[-1]
                 gap = t[start] - t[int(previous[1]) - 1]
-                if previous[2] < self.min_swing_rotation_deg and gap <= self.max_merge_gap_s and previous[3] == 0:
+                # a pivot continues a partial swing that began with a push-off (toe-off), once
+                if previous[2] < self.min_swing_rotation_deg and gap <= self.max_merge_gap_s and previous[3] == 1:
                     previous[1] = end
                     previous[2] += swept
-                    previous[3] = 1  # merged once: a pivot joins two partial swings, never more
+                    previous[3] = 2
                     continue
-            swings.append([start, end, swept, 0])
+            swings.append([start, end, swept, 1 if pushed else 0])
         t_fc: list[float] = []
         t_ic: list[float] = []
         for start, end, swept, _ in swings:

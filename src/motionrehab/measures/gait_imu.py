@@ -208,7 +208,6 @@ def foot_stride_lengths(
     lengths: list[float | None] = [None] * t_ic.size
     turns = [False] * t_ic.size
     size = max(1, int(round(integrator.window_s * recording.sampling_rate_hz)))
-    energy = uniform_filter1d(np.linalg.norm(np.nan_to_num(recording.gyr_deg_s), axis=1), size)
     for first, last in _bouts(t_ic, MAX_STRIDE_TIME_S):
         fc_before = t_fc[t_fc < t_ic[first]]
         begin_t = (fc_before[-1] if fc_before.size else t_ic[first]) - 1.5
@@ -216,14 +215,17 @@ def foot_stride_lengths(
         stop = int(np.searchsorted(t, t_ic[last] + 1.0))
         if stop - start < 10:
             continue
+        # rotation energy of this bout only (day-long recordings: memory stays per bout)
+        energy = uniform_filter1d(np.linalg.norm(np.nan_to_num(recording.gyr_deg_s[start:stop]), axis=1), size)
         # mid-stance anchor after each IC: least rotation between the IC and the next toe-off
         anchors = []
         for k in range(first, last + 1):
             next_fc = t_fc[t_fc > t_ic[k]]
             end_t = min(next_fc[0] if next_fc.size else t_ic[k] + 0.6, t_ic[k] + 1.5)
-            i0, i1 = int(np.searchsorted(t, t_ic[k])), int(np.searchsorted(t, end_t))
+            i0 = int(np.searchsorted(t, t_ic[k])) - start
+            i1 = min(int(np.searchsorted(t, end_t)) - start, stop - start)
             anchors.append(i0 + int(np.argmin(energy[i0:i1])) if i1 > i0 else i0)
-        anchor = np.clip(np.array(anchors) - start, 0, stop - start - 1)
+        anchor = np.clip(np.array(anchors), 0, stop - start - 1)
         trajectory = integrator.integrate(_slice(recording, start, stop), anchor)
         for j, k in enumerate(range(first, last)):
             a, b = anchor[j], anchor[j + 1]
