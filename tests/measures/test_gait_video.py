@@ -114,3 +114,47 @@ def test_selects_the_walking_person_and_says_why():
 def test_standing_person_has_zero_steps():
     result = analyze_video_gait(_standing())
     assert result.steps == 0 and result.cadence_steps_per_min is None
+
+
+def _mediapipe_track(video, model_path):
+    """One-person PoseTrack straight from MediaPipe (the capture stage's own pipeline is another module)."""
+    cv2 = pytest.importorskip("cv2")
+    mp = pytest.importorskip("mediapipe")
+    options = mp.tasks.vision.PoseLandmarkerOptions(
+        base_options=mp.tasks.BaseOptions(model_asset_path=str(model_path)),
+        running_mode=mp.tasks.vision.RunningMode.VIDEO, num_poses=1)
+    capture = cv2.VideoCapture(str(video))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    landmarks, visibility = [], []
+    with mp.tasks.vision.PoseLandmarker.create_from_options(options) as landmarker:
+        while True:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            height, width = frame.shape[:2]
+            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+            result = landmarker.detect_for_video(image, int(round(len(landmarks) * 1000 / fps)))
+            px, vis = np.full((N_LANDMARKS, 2), np.nan), np.full(N_LANDMARKS, np.nan)
+            if result.pose_landmarks:
+                for k, point in enumerate(result.pose_landmarks[0]):
+                    px[k] = (point.x * width, point.y * height)
+                    vis[k] = min(max(point.visibility, 0.0), 1.0)
+            landmarks.append(px)
+            visibility.append(vis)
+    capture.release()
+    return PoseTrack(t_s=np.arange(len(landmarks)) / fps, landmarks_px=np.array(landmarks),
+                     visibility=np.array(visibility), image_width_px=width, image_height_px=height,
+                     frame_rate_hz=fps, source=str(video))
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+@pytest.mark.parametrize("video", ["Demo_SinglePerson/cam01.mp4", "Demo_SinglePerson/cam02.mp4",
+                                   "Demo_MultiPerson/cam01.mp4"])
+def test_pose2sim_lunge_in_place_has_zero_steps(shared_data, pose_model_path, video):
+    """Negative control: a lunge in place is not walking (data README section 4)."""
+    track = _mediapipe_track(shared_data / "pose2sim" / video, pose_model_path)
+    assert track.n_frames == 100
+    result = analyze_video_gait(track, height_m=1.75)
+    assert result.steps == 0 and result.strides == () and result.cadence_steps_per_min is None
+    assert any("does not walk" in note for note in result.notes)
