@@ -64,3 +64,11 @@ def test_two_feet_summary_json_has_the_issue_keys():
 def test_walking_tolerance_without_lengths_gives_time_only():
     tolerance = walking_tolerance(12.0, np.array([2.0, 3.0, 4.0]))
     assert tolerance.time_s == 10.0 and tolerance.distance_m is None
+
+
+def test_single_foot_of_unknown_side_counts_the_other_feet_steps():
+    events = _events("none", [0.0, 1.0, 2.0, 3.0], [0.6, 1.6, 2.6])
+    strides = strides_from_events(events)
+    result = summarize_gait([events], strides, method="test", single_foot=True)
+    assert result.steps == 7 and result.cadence_steps_per_min == pytest.approx(120.0)
+    assert summarize_gait([events], strides, method="test").steps == 4  # a lower-back style IC list

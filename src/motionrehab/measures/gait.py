@@ -258,8 +258,12 @@ def summarize_gait(
     notes: Sequence[str] = (),
     pain_onset_s: float | None = None,
     distance_m: float | None = None,
+    single_foot: bool = False,
 ) -> GaitResult:
     """Build a GaitResult from per-side events and strides.
+
+    ``single_foot``: the events come from one foot (or shank) only, even if its side is
+    unknown ('none'); steps and cadence then count the other foot's steps too.
 
     steps: the number of ICs of all measured sides. With one instrumented foot, each of
     its strides contains one step of the other foot: steps = ICs + strides, stated in
@@ -269,15 +273,15 @@ def summarize_gait(
     notes_out = list(notes)
     sided = [e for e in events_by_side if e.side in ("left", "right")]
     all_ic = np.sort(np.concatenate([e.t_ic_s for e in events_by_side])) if events_by_side else np.array([])
-    one_foot = len(sided) == 1 and len(events_by_side) == 1
+    one_foot = len(events_by_side) == 1 and (single_foot or len(sided) == 1)
     if one_foot:
-        n_ic = int(sided[0].t_ic_s.size)
+        n_ic = int(events_by_side[0].t_ic_s.size)
         # each stride of the measured foot contains one step of the other foot
         steps = n_ic + len(strides)
         stride_times = [s.stride_time_s for s in strides]
         cadence = 120.0 / float(np.mean(stride_times)) if stride_times else None
         notes_out.append(
-            f"one {sided[0].side} foot measured: steps = {n_ic} ICs + {len(strides)} steps of the other foot "
+            f"one foot ({events_by_side[0].side}) measured: steps = {n_ic} ICs + {len(strides)} steps of the other foot "
             "inside its strides (estimate)"
         )
     else:

@@ -263,6 +263,7 @@ def analyze_foot_imu(
         method=f"{detector.method}; stride length by ZUPT with imufusion AHRS orientation (Skog et al. 2010)",
         notes=notes,
         pain_onset_s=pain_onset_s,
+        single_foot=len(recordings) == 1,
     )
 
 
@@ -275,7 +276,7 @@ def analyze_shank_imu(
     strides = [stride for events in all_events for stride in strides_from_events(events)]
     method = all_events[0].method if all_events else "shank IMU"
     return summarize_gait(all_events, strides, method=method, notes=["no length source: distance not measured"],
-                          pain_onset_s=pain_onset_s)  # fmt: skip
+                          pain_onset_s=pain_onset_s, single_foot=len(recordings) == 1)  # fmt: skip
 
 
 def inverted_pendulum_step_lengths_m(
