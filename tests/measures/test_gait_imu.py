@@ -100,9 +100,9 @@ def test_gaitmap_summary(gaitmap_result):
     assert gaitmap_result.speed_m_per_s == pytest.approx(1.25, abs=0.15)
 
 
-MOBGAP = {  # trial: (reference cadence, reference bout length (Stereophoto), reference ICs)
-    "HA_002_Test5_Trial2": (98.7, 4.11, 6),
-    "MS_001_Test5_Trial1": (107.2, 4.14, 9),
+MOBGAP = {  # trial: (reference cadence, reference bout length (Stereophoto), reference ICs, bout [start, end) s)
+    "HA_002_Test5_Trial2": (98.7, 4.11, 6, (2.27, 5.39)),
+    "MS_001_Test5_Trial1": (107.2, 4.14, 9, (6.76, 11.31)),
 }
 
 
@@ -111,7 +111,10 @@ MOBGAP = {  # trial: (reference cadence, reference bout length (Stereophoto), re
 def test_lower_back_cadence_and_inverted_pendulum_distance(shared_data, trial):
     recording, meta = read_mobgap_imu_csv(shared_data / "mobgap" / trial)
     result = analyze_lower_back_imu(recording, leg_length_m=float(meta["sensor_height_m"]))
-    cadence, length, n_ic = MOBGAP[trial]
+    cadence, length, n_ic, (bout_start, bout_end) = MOBGAP[trial]
+    # walking bout boundaries within +-1 s of the reference (data README section 2)
+    assert result.strides[0].t_ic_s == pytest.approx(bout_start, abs=1.0)
+    assert result.strides[-1].t_next_ic_s == pytest.approx(bout_end, abs=1.0)
     assert result.cadence_steps_per_min == pytest.approx(cadence, abs=5.0)
     # measured: HA 6 ICs / 3.67 m (-11 %), MS 10 ICs (one after the reference bout) / 4.76 m
     assert n_ic <= result.steps <= n_ic + 1
