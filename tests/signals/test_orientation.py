@@ -49,3 +49,14 @@ def test_gyro_bias_from_still_samples():
 def test_shape_mismatch_is_a_clear_error():
     with pytest.raises(InvalidDataError, match="must both be"):
         estimate_orientation(np.arange(5.0), np.zeros((5, 3)), np.zeros((4, 3)))
+
+
+def test_orientation_from_recording_uses_its_samples():
+    from motionrehab.sensors import ImuRecording
+    from motionrehab.signals.orientation import orientation_from_recording
+
+    n = 100
+    rec = ImuRecording(t_s=np.arange(n) / 50.0, acc_m_s2=np.tile([0.0, 0.0, 9.81], (n, 1)),
+                       gyr_deg_s=np.tile([0.0, 0.0, -30.0], (n, 1)), placement="foot")
+    track = orientation_from_recording(rec)
+    assert track.heading_deg()[-1] == pytest.approx(-30.0 * 99 / 50.0, abs=0.1)

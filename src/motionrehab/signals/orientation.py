@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from scipy.spatial.transform import Rotation
 
 from motionrehab.errors import InvalidDataError
+from motionrehab.sensors.imu_recording import ImuRecording
 
 FloatArray = NDArray[np.float64]
 
@@ -217,3 +218,10 @@ def estimate_gyro_bias_deg_s(gyr_deg_s: NDArray[np.floating], still: NDArray[np.
     if mask.sum() < 10:
         return np.zeros(3)
     return np.asarray(np.median(gyr[mask], axis=0), dtype=np.float64)
+
+
+def orientation_from_recording(recording: ImuRecording, *, gain: float = 0.5) -> OrientationTrack:
+    """Orientation of an ImuRecording's sensor (uses its magnetometer when present)."""
+    return estimate_orientation(
+        recording.t_s, recording.acc_m_s2, recording.gyr_deg_s, recording.mag_uT, gain=gain
+    )
