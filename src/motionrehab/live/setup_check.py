@@ -1,0 +1,144 @@
+"""Camera set-up check before the first exercise.
+
+Is the whole body in view, is the view side-on, is the camera level? Each problem comes
+with what to change, in plain words.
+
+Side-on test. Seen from the side, the two shoulders (and the two hips) nearly overlap in
+the image; seen from the front they are a shoulder-width apart. With Drillis & Contini's
+segment proportions (as tabulated by D. A. Winter, Biomechanics and Motor Control of Human
+Movement, 4th ed., 2009, Fig. 4.1): shoulder width 0.259 H and shoulder-to-hip height
+(0.818 - 0.530) H = 0.288 H, so the ratio of projected shoulder width to trunk length is
+0.259 sin(yaw) / 0.288 = 0.90 sin(yaw), where yaw is the body's rotation away from a
+pure side view. A ratio below 0.31 means within about 20 deg of side-on, which keeps the
+sagittal angles' projection error small (cos 20 deg = 0.94); above 0.6 (about 40 deg)
+the view is treated as frontal.
+
+Level test. Sagittal angles are measured against the true vertical using the camera roll
+from kinematics' calibration, so a tilted phone still measures right; a roll above
+5 deg is nevertheless reported so the person can level it (large tilts crop the body).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from motionrehab.capture.landmarks import LANDMARK_INDEX
+
+#: projected shoulder width / trunk length below which the view counts as side-on (about 20 deg yaw)
+SIDE_ON_MAX_RATIO = 0.31
+#: above this ratio (about 40 deg yaw) the view counts as frontal
+FRONTAL_MIN_RATIO = 0.6
+#: camera roll reported as "not level" above this many degrees
+MAX_LEVEL_ROLL_DEG = 5.0
+#: landmarks whose visibility is below this count as not seen
+MIN_VISIBILITY = 0.5
+#: share of the image size kept free at each edge so the body is not cut off while moving
+EDGE_MARGIN = 0.02
+
+_BODY_PARTS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("head", ("nose",), "top"),
+    ("shoulders", ("left_shoulder", "right_shoulder"), "top"),
+    ("hips", ("left_hip", "right_hip"), "middle"),
+    ("knees", ("left_knee", "right_knee"), "bottom"),
+    ("ankles", ("left_ankle", "right_ankle"), "bottom"),
+    ("feet", ("left_heel", "right_heel", "left_foot_index", "right_foot_index"), "bottom"),
+)
+
+
+@dataclass(frozen=True)
+class SetupAdvice:
+    """The result of the set-up check.
+
+    Attributes:
+        ok: True when nothing needs changing.
+        whole_body_in_view: every body part seen inside the image margins.
+        view: 'side', 'oblique', 'frontal' or 'unknown'.
+        side_ratio: projected shoulder width / trunk length (0 side-on, about 0.9 frontal).
+        camera_roll_deg: the roll it was given (None when not yet estimated).
+        advice: what to change, one sentence per problem ([] when ok).
+    """
+
+    ok: bool
+    whole_body_in_view: bool
+    view: str
+    side_ratio: float | None
+    camera_roll_deg: float | None
+    advice: tuple[str, ...]
+
+
+def _median_point(landmarks_px: NDArray[np.float64], visibility: NDArray[np.float64], name: str) -> NDArray[np.float64] | None:
+    index = LANDMARK_INDEX[name]
+    seen = np.isfinite(landmarks_px[:, index]).all(axis=1) & (np.nan_to_num(visibility[:, index]) >= MIN_VISIBILITY)
+    if seen.mean() < 0.5:
+        return None
+    return np.median(landmarks_px[seen, index], axis=0)
+
+
+def check_camera_setup(
+    landmarks_px: NDArray[np.float64],
+    visibility: NDArray[np.float64],
+    image_width_px: int,
+    image_height_px: int,
+    *,
+    camera_roll_deg: float | None = None,
+    need_side_view: bool = True,
+) -> SetupAdvice:
+    """Check a short stretch of frames (a second or two of the person standing in place).
+
+    Args:
+        landmarks_px: (n, 33, 2) image positions, pixels (x right, y down); NaN missing.
+        visibility: (n, 33) MediaPipe visibility.
+        image_width_px: the image width.
+        image_height_px: the image height.
+        camera_roll_deg: camera roll from kinematics' calibration, or None if unknown.
+        need_side_view: True for sagittal exercises (hip hinge, SLR, gait).
+    """
+    advice: list[str] = []
+    margin_x, margin_y = EDGE_MARGIN * image_width_px, EDGE_MARGIN * image_height_px
+    missing_top = missing_bottom = False
+    for part, names, where in _BODY_PARTS:
+        points = [p for p in (_median_point(landmarks_px, visibility, n) for n in names) if p is not None]
+        inside = [
+            margin_x <= p[0] <= image_width_px - margin_x and margin_y <= p[1] <= image_height_px - margin_y for p in points
+        ]
+        if not points or not all(inside):
+            if where == "top":
+                missing_top = True
+            elif where == "bottom":
+                missing_bottom = True
+            else:
+                advice.append(f"Your {part} are not in view: stand where the camera can see your whole body.")
+    if missing_top and missing_bottom:
+        advice.append("Your whole body is not in view: move the camera further back.")
+    elif missing_bottom:
+        advice.append("Your knees, ankles or feet are cut off: move the camera back or tilt it down so your feet are in view.")
+    elif missing_top:
+        advice.append("Your head or shoulders are cut off: move the camera back or raise it.")
+    whole_body = not advice
+
+    view, ratio = "unknown", None
+    shoulders = [_median_point(landmarks_px, visibility, n) for n in ("left_shoulder", "right_shoulder")]
+    hips = [_median_point(landmarks_px, visibility, n) for n in ("left_hip", "right_hip")]
+    if all(p is not None for p in shoulders + hips):
+        ls, rs, lh, rh = (p for p in shoulders + hips if p is not None)
+        trunk_px = float(np.linalg.norm((ls + rs) / 2 - (lh + rh) / 2))
+        if trunk_px > 0:
+            ratio = float(abs(ls[0] - rs[0]) / trunk_px)
+            view = "side" if ratio < SIDE_ON_MAX_RATIO else "frontal" if ratio > FRONTAL_MIN_RATIO else "oblique"
+    if need_side_view and view in ("frontal", "oblique"):
+        advice.append("Turn so your side faces the camera (the camera should look at your hip from the side).")
+
+    if camera_roll_deg is not None and abs(camera_roll_deg) > MAX_LEVEL_ROLL_DEG:
+        direction = "clockwise" if camera_roll_deg > 0 else "anticlockwise"
+        advice.append(f"The camera is tilted {abs(camera_roll_deg):.0f} deg {direction}: stand it level.")
+    return SetupAdvice(
+        ok=not advice,
+        whole_body_in_view=whole_body,
+        view=view,
+        side_ratio=ratio,
+        camera_roll_deg=camera_roll_deg,
+        advice=tuple(advice),
+    )
