@@ -1,0 +1,253 @@
+"""Person tracking across frames, and the choice of which tracked person is the patient.
+
+MediaPipe's multi-person output has no identities: the order of people changes from frame
+to frame, one person is sometimes reported twice, and people are missed for a few frames
+(e.g. when occluded). ``PersonTracker`` gives each person a stable id by associating each
+frame's detections with the open tracks:
+
+- size of a person = diagonal of the box around their 33 landmarks (pixels; works for a
+  person standing or lying down);
+- cost of giving detection d to track k = distance between hip midpoints / size of the
+  person in track k, plus (1 - IoU of their boxes); pairs whose hip distance exceeds
+  ``max_jump`` sizes are not allowed;
+- the Hungarian algorithm (scipy.optimize.linear_sum_assignment) finds the cheapest
+  assignment; unmatched detections open new tracks; a track not seen for more than
+  ``max_gap_s`` seconds is closed;
+- duplicates (two detections whose boxes overlap by IoU > ``duplicate_iou``) are merged
+  first, keeping the more visible one.
+
+``choose_patient`` picks the patient with an explainable rule (see its docstring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+
+from motionrehab.capture.landmarks import N_LANDMARKS
+from motionrehab.capture.pose_estimator import PoseDetection
+from motionrehab.capture.pose_track import PoseTrack
+
+FloatArray = NDArray[np.float64]
+_NOT_ALLOWED = 1e6
+
+
+def box_iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Intersection over union of two (x_min, y_min, x_max, y_max) boxes."""
+    width = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    height = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = width * height
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def person_size_px(detection: PoseDetection) -> float:
+    """Diagonal of the box around the landmarks, pixels (at least 1)."""
+    x0, y0, x1, y1 = detection.bounding_box_px()
+    return max(float(np.hypot(x1 - x0, y1 - y0)), 1.0)
+
+
+@dataclass
+class _OpenTrack:
+    track_id: int
+    last: PoseDetection
+    last_t_s: float
+    frames: dict[int, PoseDetection] = field(default_factory=dict)
+
+
+class PersonTracker:
+    """Give detections stable person ids across frames (see the module docstring).
+
+    Args:
+        max_jump: largest hip-midpoint move between a track's last detection and a new one,
+            in person sizes (box diagonals). 0.5 allows fast movement at 15 fps and gaps of
+            a few frames while keeping two people side by side apart.
+        max_gap_s: a track unseen for longer than this is closed; a person reappearing later gets a new id.
+        duplicate_iou: detections overlapping more than this in one frame are one person.
+
+    Attributes:
+        tracks_: every track so far, by id: {frame index: detection}.
+    """
+
+    def __init__(self, *, max_jump: float = 0.5, max_gap_s: float = 2.0, duplicate_iou: float = 0.6) -> None:
+        self.max_jump = max_jump
+        self.max_gap_s = max_gap_s
+        self.duplicate_iou = duplicate_iou
+        self._open: list[_OpenTrack] = []
+        self._all: list[_OpenTrack] = []
+
+    @property
+    def tracks_(self) -> dict[int, dict[int, PoseDetection]]:
+        """Detections of every track by id, then by frame index."""
+        return {track.track_id: track.frames for track in self._all}
+
+    def _without_duplicates(self, detections: Sequence[PoseDetection]) -> list[PoseDetection]:
+        order = sorted(detections, key=lambda d: -float(np.nanmean(d.visibility)))
+        kept: list[PoseDetection] = []
+        for detection in order:
+            box = detection.bounding_box_px()
+            if all(box_iou(box, other.bounding_box_px()) <= self.duplicate_iou for other in kept):
+                kept.append(detection)
+        return kept
+
+    def update(self, frame_index: int, t_s: float, detections: Sequence[PoseDetection]) -> list[tuple[int, PoseDetection]]:
+        """Assign this frame's detections to tracks; returns (track id, detection) pairs."""
+        self._open = [track for track in self._open if t_s - track.last_t_s <= self.max_gap_s]
+        kept = self._without_duplicates(detections)
+        assigned: list[tuple[int, PoseDetection]] = []
+        unmatched = set(range(len(kept)))
+        if self._open and kept:
+            cost = np.full((len(self._open), len(kept)), _NOT_ALLOWED)
+            for i, track in enumerate(self._open):
+                size = person_size_px(track.last)
+                box = track.last.bounding_box_px()
+                for j, detection in enumerate(kept):
+                    jump = float(np.linalg.norm(detection.hip_midpoint_px() - track.last.hip_midpoint_px())) / size
+                    if np.isfinite(jump) and jump <= self.max_jump:
+                        cost[i, j] = jump + 1.0 - box_iou(box, detection.bounding_box_px())
+            rows, cols = linear_sum_assignment(cost)
+            for i, j in zip(rows, cols, strict=True):
+                if cost[i, j] < _NOT_ALLOWED:
+                    self._extend(self._open[i], frame_index, t_s, kept[j])
+                    assigned.append((self._open[i].track_id, kept[j]))
+                    unmatched.discard(int(j))
+        for j in sorted(unmatched):
+            track = _OpenTrack(track_id=len(self._all), last=kept[j], last_t_s=t_s)
+            track.frames[frame_index] = kept[j]
+            self._open.append(track)
+            self._all.append(track)
+            assigned.append((track.track_id, kept[j]))
+        return assigned
+
+    @staticmethod
+    def _extend(track: _OpenTrack, frame_index: int, t_s: float, detection: PoseDetection) -> None:
+        track.frames[frame_index] = detection
+        track.last = detection
+        track.last_t_s = t_s
+
+
+def track_to_pose_track(
+    frames: dict[int, PoseDetection],
+    t_s: FloatArray,
+    *,
+    person_id: int,
+    image_width_px: int,
+    image_height_px: int,
+    frame_rate_hz: float,
+    source: str,
+) -> PoseTrack:
+    """A PoseTrack over all ``t_s`` frames, NaN where this person was not detected."""
+    n = t_s.size
+    xy = np.full((n, N_LANDMARKS, 2), np.nan)
+    visibility = np.full((n, N_LANDMARKS), np.nan)
+    z = np.full((n, N_LANDMARKS), np.nan)
+    has_world = any(d.world_m is not None for d in frames.values())
+    world = np.full((n, N_LANDMARKS, 3), np.nan) if has_world else None
+    for index, detection in frames.items():
+        xy[index] = detection.landmarks_px
+        visibility[index] = detection.visibility
+        z[index] = detection.landmarks_z
+        if world is not None and detection.world_m is not None:
+            world[index] = detection.world_m
+    return PoseTrack(
+        t_s=t_s,
+        landmarks_px=xy,
+        visibility=visibility,
+        landmarks_z=z,
+        world_m=world,
+        image_width_px=image_width_px,
+        image_height_px=image_height_px,
+        frame_rate_hz=frame_rate_hz,
+        person_id=person_id,
+        source=source,
+    )
+
+
+#: movement below this (mean landmark spread, in person sizes) is landmark jitter of a still person
+MOVEMENT_FLOOR = 0.02
+#: landmarks with median visibility at least this count for movement
+VISIBLE = 0.5
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """What the patient rule looks at for one tracked person.
+
+    Attributes:
+        person_id: the track's id.
+        detection_rate: share of frames (0-1) in which the person was detected.
+        size_share: median person size (landmark box diagonal) / image diagonal.
+        movement: mean over the landmarks mostly visible (median visibility >= 0.5) of the
+            spread (standard deviation) of their position over the recording, in person
+            sizes: how much the person moves.
+        score: detection_rate * size_share * max(movement, MOVEMENT_FLOOR).
+    """
+
+    person_id: int
+    detection_rate: float
+    size_share: float
+    movement: float
+    score: float
+
+    def describe(self) -> str:
+        """One clause with the numbers."""
+        return (
+            f"person {self.person_id}: detected in {100 * self.detection_rate:.0f} % of frames, "
+            f"size {100 * self.size_share:.0f} % of the image diagonal, movement {self.movement:.3f}"
+        )
+
+
+def summarise_person(track: PoseTrack) -> PersonSummary:
+    """Detection rate, size and movement of one tracked person (see PersonSummary)."""
+    detected = np.isfinite(track.landmarks_px).all(axis=(1, 2))
+    rate = float(detected.mean()) if track.n_frames else 0.0
+    if not detected.any():
+        return PersonSummary(track.person_id, 0.0, 0.0, 0.0, 0.0)
+    xy = track.landmarks_px[detected]
+    diagonal = np.hypot(xy[..., 0].max(axis=1) - xy[..., 0].min(axis=1), xy[..., 1].max(axis=1) - xy[..., 1].min(axis=1))
+    size_px = float(np.median(diagonal))
+    size_share = size_px / float(np.hypot(track.image_width_px, track.image_height_px))
+    spread = np.sqrt(xy.var(axis=0).sum(axis=-1))  # (33,) pixels
+    # Only landmarks the model mostly sees: guessed positions of hidden limbs jitter widely.
+    seen = np.nanmedian(track.visibility[detected], axis=0) >= VISIBLE
+    movement = float(spread[seen].mean() if seen.any() else spread.mean()) / max(size_px, 1.0) if detected.sum() > 1 else 0.0
+    score = rate * size_share * max(movement, MOVEMENT_FLOOR)
+    return PersonSummary(track.person_id, rate, size_share, movement, score)
+
+
+@dataclass(frozen=True)
+class PatientChoice:
+    """Which tracked person is the patient, and why (a sentence for the user)."""
+
+    person_id: int | None
+    reason: str
+    people: tuple[PersonSummary, ...]
+
+
+def choose_patient(tracks: Sequence[PoseTrack]) -> PatientChoice:
+    """Pick the patient: the person present most of the time, large in the picture, and moving.
+
+    Rule: score = detection rate x size share x movement (movement floored at
+    MOVEMENT_FLOOR so that a patient holding still is not ruled out by jitter alone); the
+    highest score is the patient. Why these three: at home the patient sets the camera up for
+    themselves, so they are in view throughout and fill much of the picture, and they are the
+    one doing the exercise; a bystander standing in the background is small and still, one
+    walking through is seen briefly, one standing close to the camera (large) is still.
+    """
+    if not tracks:
+        return PatientChoice(None, "no person was detected", ())
+    people = sorted((summarise_person(track) for track in tracks), key=lambda p: -p.score)
+    best = people[0]
+    if len(people) == 1:
+        reason = f"person {best.person_id} is the only person tracked ({best.describe()})"
+    else:
+        others = "; ".join(p.describe() for p in people[1:])
+        reason = (
+            f"person {best.person_id} was chosen as the patient: highest score of detection rate x size x movement "
+            f"({best.describe()}) against {others}"
+        )
+    return PatientChoice(best.person_id, reason, tuple(people))

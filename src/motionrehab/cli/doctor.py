@@ -1,0 +1,81 @@
+"""`motionrehab doctor`: what this machine has (Python, packages, pose model, camera, OpenCV).
+
+Only reports; always exits 0. The camera check opens index 0 in a worker thread and gives
+up after a few seconds, so a stuck camera driver never hangs the command.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import threading
+from importlib import metadata
+
+import click
+
+from motionrehab import __version__
+from motionrehab.errors import MotionRehabError
+
+PACKAGES = ("numpy", "scipy", "mediapipe", "opencv-contrib-python", "bleak", "click", "platformdirs", "tqdm")
+CAMERA_TIMEOUT_S = 3.0
+
+
+def _package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _camera_status(index: int = 0, timeout_s: float = CAMERA_TIMEOUT_S) -> str:
+    found: list[str] = []
+
+    def probe() -> None:
+        import cv2
+
+        # OpenCV logs every backend it tries when no camera exists; the one-line answer is enough.
+        cv2.setLogLevel(0)  # type: ignore[attr-defined]
+        capture = cv2.VideoCapture(index)
+        try:
+            if not capture.isOpened():
+                found.append(f"camera {index}: not available")
+                return
+            ok, image = capture.read()
+            found.append(
+                f"camera {index}: available ({image.shape[1]}x{image.shape[0]})" if ok and image is not None else f"camera {index}: opens but gives no frames"
+            )
+        finally:
+            capture.release()
+
+    worker = threading.Thread(target=probe, daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    return found[0] if found else f"camera {index}: no answer within {timeout_s:.0f} s"
+
+
+def _opencv_build_line() -> str:
+    import cv2
+
+    info = cv2.getBuildInformation()
+    wanted = ("FFMPEG:", "V4L/V4L2:", "GStreamer:", "AVFoundation:", "DirectShow:", "Media Foundation:")
+    io = [" ".join(line.split()) for line in info.splitlines() if line.strip().startswith(wanted)]
+    return f"OpenCV {cv2.__version__}; video I/O: " + ("; ".join(io) if io else "unknown")
+
+
+@click.command()
+@click.option("--no-camera", is_flag=True, help="Skip the camera check.")
+def doctor(no_camera: bool) -> None:
+    """Report Python, package versions, the pose model, the camera and OpenCV's build."""
+    from motionrehab.capture.model_files import resolve_pose_model
+
+    click.echo(f"motionrehab {__version__}")
+    click.echo(f"Python {platform.python_version()} ({sys.executable}) on {platform.platform()}")
+    for name in PACKAGES:
+        click.echo(f"  {name}: {_package_version(name)}")
+    try:
+        model = resolve_pose_model(allow_download=False)
+        click.echo(f"Pose model: found, {model.path} (from {model.origin})")
+    except MotionRehabError as error:
+        click.echo(f"Pose model: NOT FOUND. {error.what}. How to fix: {error.fix}")
+    click.echo("Camera: skipped" if no_camera else f"Camera: {_camera_status()}")
+    click.echo(_opencv_build_line())

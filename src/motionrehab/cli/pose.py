@@ -1,0 +1,70 @@
+"""`motionrehab pose INPUT --out DIR`: pose landmarks of every person in a video, as a pose-track CSV.
+
+INPUT is a video file, or a camera index (0, 1, ...) with --seconds. The work is done by
+motionrehab.capture.estimate.estimate_poses; this command prints its summary.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from motionrehab._files import make_private_dir
+from motionrehab.capture.estimate import estimate_poses
+from motionrehab.capture.model_files import VARIANTS, resolve_pose_model
+from motionrehab.capture.overlay import write_overlay_video
+from motionrehab.capture.pose_csv import write_pose_csv
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for <name>_pose.csv.")
+@click.option("--max-people", type=click.IntRange(min=1), default=2, show_default=True, help="Most people to track.")
+@click.option("--overlay", "overlay_path", type=click.Path(path_type=Path), help="Also write this video (.mp4) with the skeletons drawn.")
+@click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task); default: $MOTIONREHAB_POSE_MODEL, cache, download.")
+@click.option("--model-variant", type=click.Choice(VARIANTS), default="full", show_default=True, help="Which official model to use when no path is given.")
+@click.option("--seconds", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Recording time when INPUT is a camera index.")
+def pose(
+    input_path: str,
+    out_dir: Path,
+    max_people: int,
+    overlay_path: Path | None,
+    pose_model: Path | None,
+    model_variant: str,
+    seconds: float,
+) -> None:
+    """Estimate the pose of every person in INPUT (a video file or a camera index) and write a pose-track CSV."""
+    model = resolve_pose_model(pose_model, variant=model_variant)
+    is_camera = input_path.isdigit() and not Path(input_path).exists()
+    with tqdm(unit="frame", desc="pose", leave=False, dynamic_ncols=True) as bar:
+
+        def progress(done: int, total: int | None) -> None:
+            if total is not None and bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+        result = estimate_poses(
+            int(input_path) if is_camera else Path(input_path),
+            model=model,
+            max_people=max_people,
+            progress=progress,
+            duration_s=seconds if is_camera else None,
+        )
+    stem = f"camera{input_path}" if is_camera else Path(input_path).stem
+    folder = make_private_dir(out_dir)
+    csv_path = write_pose_csv(folder / f"{stem}_pose.csv", result.tracks)
+    click.echo(f"Pose model: {model.path} ({model.origin})")
+    click.echo(f"Frames: {result.frames_read} read, {result.frames_with_person} with a person")
+    for track in result.tracks:
+        role = " (patient)" if track.person_id == result.patient_id else ""
+        click.echo(f"Person {track.person_id}{role}: detected in {100 * track.detection_rate():.1f} % of frames")
+    click.echo(f"Patient: {result.patient_reason}")
+    click.echo(f"Wrote {csv_path}")
+    if overlay_path is not None and not is_camera:
+        frames = write_overlay_video(input_path, result.tracks, overlay_path, patient_id=result.patient_id)
+        click.echo(f"Wrote {overlay_path} ({frames} frames with skeletons)")
+    if result.errors:
+        # The CSV above keeps every frame read; now report what went wrong (exit status 2).
+        raise result.errors[0]
