@@ -167,8 +167,12 @@ def track_to_pose_track(
     )
 
 
-#: movement below this (mean landmark spread, in person sizes) is landmark jitter of a still person
-MOVEMENT_FLOOR = 0.02
+#: limb movement (relative to the hips, in person sizes) that counts as fully active: a lunge or
+#: arm raise moves the visible landmarks by ~0.1 person sizes (SD) or more; a person standing
+#: still shows only landmark jitter, ~0.02-0.05 (measured on the Pose2Sim clips, docs/capture.md)
+ACTIVE_MOVEMENT = 0.1
+#: the least activity factor, so a patient holding a position still is not ruled out
+ACTIVITY_FLOOR = 0.25
 #: landmarks with median visibility at least this count for movement
 VISIBLE = 0.5
 
@@ -181,23 +185,27 @@ class PersonSummary:
         person_id: the track's id.
         detection_rate: share of frames (0-1) in which the person was detected.
         size_share: median person size (landmark box diagonal) / image diagonal.
-        movement: mean over the landmarks mostly visible (median visibility >= 0.5) of the
-            spread (standard deviation) of their position over the recording, in person
-            sizes: how much the person moves.
-        score: detection_rate * size_share * max(movement, MOVEMENT_FLOOR).
+        movement: how much the person moves their body: mean over the landmarks mostly
+            visible (median visibility >= 0.5) of the spread (standard deviation) of their
+            position relative to the hips' midpoint, in person sizes. Walking across the
+            picture without moving the limbs does not count, exercising does.
+        activity: movement / ACTIVE_MOVEMENT, clipped to [ACTIVITY_FLOOR, 1].
+        score: detection_rate * size_share * activity.
     """
 
     person_id: int
     detection_rate: float
     size_share: float
     movement: float
+    activity: float
     score: float
 
     def describe(self) -> str:
         """One clause with the numbers."""
         return (
             f"person {self.person_id}: detected in {100 * self.detection_rate:.0f} % of frames, "
-            f"size {100 * self.size_share:.0f} % of the image diagonal, movement {self.movement:.3f}"
+            f"size {100 * self.size_share:.0f} % of the image diagonal, movement {self.movement:.3f} "
+            f"(activity {self.activity:.2f}), score {self.score:.3f}"
         )
 
 
@@ -206,17 +214,18 @@ def summarise_person(track: PoseTrack) -> PersonSummary:
     detected = np.isfinite(track.landmarks_px).all(axis=(1, 2))
     rate = float(detected.mean()) if track.n_frames else 0.0
     if not detected.any():
-        return PersonSummary(track.person_id, 0.0, 0.0, 0.0, 0.0)
+        return PersonSummary(track.person_id, 0.0, 0.0, 0.0, ACTIVITY_FLOOR, 0.0)
     xy = track.landmarks_px[detected]
     diagonal = np.hypot(xy[..., 0].max(axis=1) - xy[..., 0].min(axis=1), xy[..., 1].max(axis=1) - xy[..., 1].min(axis=1))
-    size_px = float(np.median(diagonal))
+    size_px = max(float(np.median(diagonal)), 1.0)
     size_share = size_px / float(np.hypot(track.image_width_px, track.image_height_px))
-    spread = np.sqrt(xy.var(axis=0).sum(axis=-1))  # (33,) pixels
+    relative = xy - (xy[:, 23:24] + xy[:, 24:25]) / 2.0  # about the hips' midpoint
+    spread = np.sqrt(relative.var(axis=0).sum(axis=-1))  # (33,) pixels
     # Only landmarks the model mostly sees: guessed positions of hidden limbs jitter widely.
     seen = np.nanmedian(track.visibility[detected], axis=0) >= VISIBLE
-    movement = float(spread[seen].mean() if seen.any() else spread.mean()) / max(size_px, 1.0) if detected.sum() > 1 else 0.0
-    score = rate * size_share * max(movement, MOVEMENT_FLOOR)
-    return PersonSummary(track.person_id, rate, size_share, movement, score)
+    movement = float(spread[seen].mean() if seen.any() else spread.mean()) / size_px if detected.sum() > 1 else 0.0
+    activity = float(np.clip(movement / ACTIVE_MOVEMENT, ACTIVITY_FLOOR, 1.0))
+    return PersonSummary(track.person_id, rate, size_share, movement, activity, rate * size_share * activity)
 
 
 @dataclass(frozen=True)
@@ -229,14 +238,15 @@ class PatientChoice:
 
 
 def choose_patient(tracks: Sequence[PoseTrack]) -> PatientChoice:
-    """Pick the patient: the person present most of the time, large in the picture, and moving.
+    """Pick the patient: the person present most of the time, large in the picture, and exercising.
 
-    Rule: score = detection rate x size share x movement (movement floored at
-    MOVEMENT_FLOOR so that a patient holding still is not ruled out by jitter alone); the
-    highest score is the patient. Why these three: at home the patient sets the camera up for
+    Rule: score = detection rate x size share x activity (see PersonSummary); the highest
+    score is the patient. Why these three: at home the patient sets the camera up for
     themselves, so they are in view throughout and fill much of the picture, and they are the
-    one doing the exercise; a bystander standing in the background is small and still, one
-    walking through is seen briefly, one standing close to the camera (large) is still.
+    one doing the exercise. A bystander in the background is small and still; one walking
+    through is seen briefly; one standing close to the camera is large but still (activity
+    at its floor, ACTIVITY_FLOOR). Activity saturates at ACTIVE_MOVEMENT so that vigorous
+    movement cannot outweigh being present and in frame.
     """
     if not tracks:
         return PatientChoice(None, "no person was detected", ())
@@ -247,7 +257,7 @@ def choose_patient(tracks: Sequence[PoseTrack]) -> PatientChoice:
     else:
         others = "; ".join(p.describe() for p in people[1:])
         reason = (
-            f"person {best.person_id} was chosen as the patient: highest score of detection rate x size x movement "
+            f"person {best.person_id} was chosen as the patient: highest score of detection rate x size x activity "
             f"({best.describe()}) against {others}"
         )
     return PatientChoice(best.person_id, reason, tuple(people))

@@ -34,7 +34,9 @@ def _camera_status(index: int = 0, timeout_s: float = CAMERA_TIMEOUT_S) -> str:
         import cv2
 
         # OpenCV logs every backend it tries when no camera exists; the one-line answer is enough.
-        cv2.setLogLevel(0)  # type: ignore[attr-defined]
+        logging = getattr(getattr(cv2, "utils", None), "logging", None)
+        if logging is not None:
+            logging.setLogLevel(logging.LOG_LEVEL_SILENT)
         capture = cv2.VideoCapture(index)
         try:
             if not capture.isOpened():

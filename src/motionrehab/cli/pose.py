@@ -16,6 +16,7 @@ from motionrehab.capture.estimate import estimate_poses
 from motionrehab.capture.model_files import VARIANTS, resolve_pose_model
 from motionrehab.capture.overlay import write_overlay_video
 from motionrehab.capture.pose_csv import write_pose_csv
+from motionrehab.capture.video import open_video_source
 
 
 @click.command()
@@ -38,6 +39,8 @@ def pose(
     """Estimate the pose of every person in INPUT (a video file or a camera index) and write a pose-track CSV."""
     model = resolve_pose_model(pose_model, variant=model_variant)
     is_camera = input_path.isdigit() and not Path(input_path).exists()
+    # Open the source before the progress bar starts, so a bad file gives just its error.
+    source = open_video_source(int(input_path) if is_camera else Path(input_path), duration_s=seconds if is_camera else None)
     with tqdm(unit="frame", desc="pose", leave=False, dynamic_ncols=True) as bar:
 
         def progress(done: int, total: int | None) -> None:
@@ -45,13 +48,7 @@ def pose(
                 bar.total = total
             bar.update(done - bar.n)
 
-        result = estimate_poses(
-            int(input_path) if is_camera else Path(input_path),
-            model=model,
-            max_people=max_people,
-            progress=progress,
-            duration_s=seconds if is_camera else None,
-        )
+        result = estimate_poses(source, model=model, max_people=max_people, progress=progress)
     stem = f"camera{input_path}" if is_camera else Path(input_path).stem
     folder = make_private_dir(out_dir)
     csv_path = write_pose_csv(folder / f"{stem}_pose.csv", result.tracks)
