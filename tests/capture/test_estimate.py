@@ -146,3 +146,14 @@ def test_frames_in_memory_and_a_bad_model(tmp_path, shared_data, pose_model_path
         estimate_poses(source, model=bad)
     with pytest.raises(InputFileError, match="not found"):
         estimate_poses(tmp_path / "missing.mp4", model=pose_model_path)
+
+
+
+def test_a_rotated_video_gives_landmarks_in_the_upright_picture(rotated_video, pose_model_path, pose_results):
+    result = estimate_poses(rotated_video, model=pose_model_path, max_frames=10)
+    turned = result.patient()
+    assert (turned.image_width_px, turned.image_height_px) == (1920, 1080) and turned.n_frames == 10
+    upright = pose_results["Demo_SinglePerson/cam01.mp4"].patient()
+    # turning the picture 90 degrees clockwise maps (x, y) to (height - y, x)
+    expected = np.stack([1920 - hip_midpoint(upright)[:10, 1], hip_midpoint(upright)[:10, 0]], axis=1)
+    assert np.nanmax(np.linalg.norm(hip_midpoint(turned) - expected, axis=1)) < 25.0

@@ -1,5 +1,6 @@
 """Video files as frame sources: real clips (portrait, 1088 wide, VP9 + audio), timestamps, bad files."""
 
+import struct
 from pathlib import Path
 
 import cv2
@@ -110,3 +111,55 @@ def test_frame_list_and_camera_index_parsing(tmp_path):
     path.write_text("x")
     with pytest.raises(InputFileError, match="not a video"):
         open_video_source(str(path))
+
+
+def test_rotation_metadata_is_honoured(shared_data, rotated_video):
+    rotated = VideoFile(rotated_video, max_frames=3)
+    assert rotated.rotation_deg == 90
+    upright = list(VideoFile(shared_data / "pose2sim/Demo_SinglePerson/cam01.mp4", max_frames=3))
+    frames = list(rotated)
+    assert (frames[0].width_px, frames[0].height_px) == (1920, 1080)
+    for turned, original in zip(frames, upright, strict=True):
+        np.testing.assert_array_equal(turned.image_bgr, np.rot90(original.image_bgr, k=-1))  # clockwise
+
+
+def _write_vfr_mp4(path: Path, deltas_ticks: list[int], size=(160, 120)) -> None:
+    """An MP4 (MPEG-4 part 2, no B-frames) written by OpenCV, then given one duration per frame
+    by rewriting its time-to-sample box (stts) and the sizes of the boxes around it. The moov box
+    follows the media data, so no sample offset moves. Timescale 15360 ticks per second."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 30.0, size)
+    for i in range(len(deltas_ticks)):
+        writer.write(np.full((size[1], size[0], 3), (i * 10) % 256, np.uint8))
+    writer.release()
+    data = bytearray(path.read_bytes())
+    chain, offset, end = [], 0, len(data)
+    for name in (b"moov", b"trak", b"mdia", b"minf", b"stbl", b"stts"):
+        while data[offset + 4 : offset + 8] != name:
+            offset += struct.unpack(">I", data[offset : offset + 4])[0]
+            assert offset < end, name
+        chain.append(offset)
+        end = offset + struct.unpack(">I", data[offset : offset + 4])[0]
+        offset += 8
+    stts = chain[-1]
+    old_size = struct.unpack(">I", data[stts : stts + 4])[0]
+    assert struct.unpack(">I", data[stts + 16 : stts + 20])[0] == len(deltas_ticks)  # one entry: all frames alike
+    entries = b"".join(struct.pack(">II", 1, d) for d in deltas_ticks)
+    data[stts : stts + old_size] = struct.pack(">I4sII", 16 + len(entries), b"stts", 0, len(deltas_ticks)) + entries
+    for box in chain[:-1]:
+        size_now = struct.unpack(">I", data[box : box + 4])[0]
+        data[box : box + 4] = struct.pack(">I", size_now + 16 + len(entries) - old_size)
+    path.write_bytes(bytes(data))
+
+
+def test_variable_frame_rate_keeps_the_containers_time_stamps(tmp_path):
+    # 10 frames at 30 fps, 2 at 15 fps, 8 at 40 fps (same total length, so the edit list still fits)
+    deltas = [512] * 10 + [1024] * 2 + [384] * 8
+    path = tmp_path / "vfr.mp4"
+    _write_vfr_mp4(path, deltas)
+    video = VideoFile(path)
+    times = [frame.t_s for frame in video]
+    expected = np.concatenate([[0], np.cumsum(deltas[:-1])]) / 15360
+    assert len(times) == 20
+    np.testing.assert_allclose(times, expected, atol=1e-4, rtol=0)
+    # the nominal rate would have put the last frame at 19/30 s = 0.633 s instead of 0.642 s
+    assert abs(times[-1] - 19 / video.frame_rate_hz) > 0.005
