@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 
@@ -50,8 +51,13 @@ class PoseDetection:
 
     def bounding_box_px(self) -> tuple[float, float, float, float]:
         """(x_min, y_min, x_max, y_max) of the landmarks, pixels."""
-        xy = self.landmarks_px
-        return (float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max()))
+        return self._box
+
+    @cached_property
+    def _box(self) -> tuple[float, float, float, float]:
+        # cached: the tracker asks for it several times per frame
+        low, high = self.landmarks_px.min(axis=0), self.landmarks_px.max(axis=0)
+        return (float(low[0]), float(low[1]), float(high[0]), float(high[1]))
 
     def hip_midpoint_px(self) -> FloatArray:
         """(2,) midpoint of the two hips, pixels."""

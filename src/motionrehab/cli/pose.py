@@ -59,7 +59,9 @@ def pose(
         click.echo(f"Person {track.person_id}{role}: detected in {100 * track.detection_rate():.1f} % of frames")
     click.echo(f"Patient: {result.patient_reason}")
     click.echo(f"Wrote {csv_path}")
-    if overlay_path is not None and not is_camera:
+    if overlay_path is not None and is_camera:
+        click.echo("No overlay written: camera frames are not kept (record a file first to get an overlay).")
+    elif overlay_path is not None:
         frames = write_overlay_video(input_path, result.tracks, overlay_path, patient_id=result.patient_id)
         click.echo(f"Wrote {overlay_path} ({frames} frames with skeletons)")
     if result.errors:
