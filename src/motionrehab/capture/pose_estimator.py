@@ -13,7 +13,11 @@ origin between the hips, as MediaPipe gives them.
 
 from __future__ import annotations
 
+import os
+import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +35,29 @@ from motionrehab.capture.model_files import check_model_file
 from motionrehab.errors import InvalidDataError, ModelNotFoundError
 
 FloatArray = NDArray[np.float64]
+
+#: set this environment variable to see MediaPipe's own log lines (hidden otherwise)
+SHOW_LOGS_VARIABLE = "MOTIONREHAB_MEDIAPIPE_LOGS"
+
+
+@contextmanager
+def _native_stderr_hidden() -> Iterator[None]:
+    """Hide what MediaPipe's C++ runtime prints on the process's stderr (~50 INFO/WARNING lines
+    when a model loads and on the first frame); its errors still arrive as Python exceptions.
+    """
+    if os.environ.get(SHOW_LOGS_VARIABLE):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,7 +132,8 @@ class PoseEstimator:
             output_segmentation_masks=False,
         )
         try:
-            self._landmarker: vision.PoseLandmarker | None = vision.PoseLandmarker.create_from_options(options)
+            with _native_stderr_hidden():
+                self._landmarker: vision.PoseLandmarker | None = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError, OSError, zipfile.BadZipFile) as error:
             raise ModelNotFoundError(
                 f"MediaPipe could not load this pose model ({str(error).splitlines()[0][:200]})",
@@ -113,6 +141,7 @@ class PoseEstimator:
                 fix="use the official pose_landmarker_{lite,full,heavy}.task file (download it again if it may be damaged)",
             ) from error
         self._last_ms = -1
+        self._frames_seen = 0
 
     def detect_rgb(self, image_rgb: NDArray[np.uint8], t_s: float) -> list[PoseDetection]:
         """Detect people in an RGB image taken at ``t_s`` seconds (times strictly increasing)."""
@@ -123,7 +152,12 @@ class PoseEstimator:
         t_ms = max(int(round(t_s * 1000.0)), self._last_ms + 1)
         self._last_ms = t_ms
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
-        result = self._landmarker.detect_for_video(image, t_ms)
+        if self._frames_seen:
+            result = self._landmarker.detect_for_video(image, t_ms)
+        else:  # the first frame logs the runtime's set-up
+            with _native_stderr_hidden():
+                result = self._landmarker.detect_for_video(image, t_ms)
+        self._frames_seen += 1
         detections = []
         worlds = result.pose_world_landmarks or []
         for k, pose in enumerate(result.pose_landmarks):
@@ -145,7 +179,8 @@ class PoseEstimator:
     def close(self) -> None:
         """Release the model (idempotent)."""
         if self._landmarker is not None:
-            self._landmarker.close()
+            with _native_stderr_hidden():
+                self._landmarker.close()
             self._landmarker = None
 
     def __enter__(self) -> PoseEstimator:
