@@ -42,8 +42,10 @@ SHOW_LOGS_VARIABLE = "MOTIONREHAB_MEDIAPIPE_LOGS"
 
 @contextmanager
 def _native_stderr_hidden() -> Iterator[None]:
-    """Hide what MediaPipe's C++ runtime prints on the process's stderr (~50 INFO/WARNING lines
-    when a model loads and on the first frame); its errors still arrive as Python exceptions.
+    """Hide what MediaPipe's C++ runtime prints on the process's stderr.
+
+    About 50 INFO/WARNING lines when a model loads and on the first frame; its errors still
+    arrive as Python exceptions.
     """
     if os.environ.get(SHOW_LOGS_VARIABLE):
         yield
