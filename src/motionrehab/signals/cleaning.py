@@ -1,0 +1,116 @@
+"""Cleaning a pose track before angles are measured: one offline pipeline, one live counterpart.
+
+Offline (``clean_pose_track``), in this order, each step for a reason:
+1. left/right swap repair (swaps.py): a swapped frame would look like a huge jump to
+   every later step;
+2. visibility gating (gaps.py): landmarks the model barely sees become missing;
+3. Hampel outlier rejection per coordinate (filters.py): single-frame jumps;
+4. short-gap filling (gaps.py): gaps up to 0.25 s interpolated, longer ones reported;
+5. zero-phase 6 Hz Butterworth low-pass (filters.py) on a uniform time base (irregular
+   tracks are resampled first, resample.py).
+Live (``LivePoseSmoother``): swap repair and gating per frame, then a causal one-euro
+filter; no look-ahead, so it can run as each frame arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from motionrehab.capture.landmarks import LANDMARK_NAMES
+from motionrehab.capture.pose_track import PoseTrack
+from motionrehab.signals.filters import DEFAULT_CUTOFF_HZ, OneEuroFilter, hampel, lowpass_zero_phase
+from motionrehab.signals.gaps import (
+    DEFAULT_MAX_GAP_S,
+    DEFAULT_MIN_VISIBILITY,
+    Gap,
+    fill_short_gaps,
+    gate_by_visibility,
+)
+from motionrehab.signals.resample import resample_pose_track
+from motionrehab.signals.swaps import SwapRepairer, repair_swaps
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CleaningReport:
+    """What cleaning changed.
+
+    Attributes:
+        swapped_frames: indices of frames whose left/right labels were exchanged back.
+        outliers_removed: number of coordinates replaced by the Hampel filter.
+        gaps_left: gaps longer than the fill limit (still missing), per landmark.
+        resampled_to_hz: the uniform rate the track was resampled to, or None if it was uniform.
+        cutoff_hz: low-pass cutoff used.
+    """
+
+    swapped_frames: tuple[int, ...]
+    outliers_removed: int
+    gaps_left: tuple[Gap, ...]
+    resampled_to_hz: float | None
+    cutoff_hz: float
+
+
+def _is_uniform(t_s: FloatArray, tolerance: float = 0.05) -> bool:
+    if t_s.size < 3:
+        return True
+    steps = np.diff(t_s)
+    return bool(np.max(np.abs(steps - np.median(steps))) <= tolerance * np.median(steps))
+
+
+def clean_pose_track(
+    track: PoseTrack,
+    *,
+    min_visibility: float = DEFAULT_MIN_VISIBILITY,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    cutoff_hz: float = DEFAULT_CUTOFF_HZ,
+    hampel_window: int = 7,
+    hampel_sigmas: float = 3.0,
+) -> tuple[PoseTrack, CleaningReport]:
+    """The offline cleaning pipeline (see the module docstring). Returns the cleaned track and a report."""
+    resampled_to = None
+    if not _is_uniform(track.t_s):
+        resampled_to = float(track.frame_rate_hz)
+        track = resample_pose_track(track, resampled_to, max_gap_s=max_gap_s)
+    landmarks, visibility, swapped = repair_swaps(track.landmarks_px, track.visibility)
+    landmarks = gate_by_visibility(landmarks, visibility, min_visibility)
+    flat = landmarks.reshape(track.n_frames, -1)
+    flat, outliers = hampel(flat, window=hampel_window, n_sigmas=hampel_sigmas)
+    names = [f"{name}_{axis}" for name in LANDMARK_NAMES for axis in ("x", "y")]
+    flat, gaps = fill_short_gaps(track.t_s, flat, max_gap_s, names)
+    rate = track.frame_rate_hz if resampled_to is None else resampled_to
+    flat = lowpass_zero_phase(flat, rate, cutoff_hz)
+    cleaned = track.replace(landmarks_px=flat.reshape(track.n_frames, -1, 2), visibility=visibility)
+    # one gap per landmark is enough for the report (x and y go missing together)
+    per_landmark = {(g.series.rsplit("_", 1)[0], g.t_start_s): g for g in gaps}
+    report_gaps = tuple(
+        Gap(name, g.t_start_s, g.t_end_s, g.n_frames) for (name, _), g in sorted(per_landmark.items(), key=lambda kv: (kv[1].t_start_s, kv[0][0]))
+    )
+    report = CleaningReport(
+        swapped_frames=tuple(int(i) for i in swapped),
+        outliers_removed=int(outliers.sum()),
+        gaps_left=report_gaps,
+        resampled_to_hz=resampled_to,
+        cutoff_hz=cutoff_hz,
+    )
+    return cleaned, report
+
+
+class LivePoseSmoother:
+    """Per-frame cleaning for live use: swap repair, visibility gating, one-euro smoothing."""
+
+    def __init__(self, *, min_visibility: float = DEFAULT_MIN_VISIBILITY, min_cutoff_hz: float = 1.0, beta: float = 0.05) -> None:
+        self.min_visibility = min_visibility
+        self._swaps = SwapRepairer()
+        self._filter = OneEuroFilter(min_cutoff_hz=min_cutoff_hz, beta=beta)
+        self.swapped_frames = 0
+
+    def update(self, t_s: float, landmarks_px: FloatArray, visibility: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Clean one frame; returns (landmarks (33, 2) with NaN where hidden, visibility)."""
+        frame, vis, swapped = self._swaps.update(landmarks_px, visibility)
+        self.swapped_frames += swapped
+        gated = gate_by_visibility(frame[None], vis[None], self.min_visibility)[0]
+        return self._filter.update(t_s, gated), vis
