@@ -1,0 +1,332 @@
+"""Repetitions of an exercise in a 1-D angle signal, and their phases.
+
+Counting. A repetition is an excursion away from rest: the signal leaves rest, passes the
+upper hysteresis threshold (``enter_above_rest_deg``), turns, and comes back below the
+lower one (``exit_above_rest_deg``). Hysteresis stops noise near a threshold from
+counting twice; a minimum duration drops twitches; an excursion much shallower than the
+expected depth is kept but marked ``partial`` (not counted as a repetition done).
+
+Phases. Lowering (eccentric), pause at the turning point, and return (concentric) are
+timed from movement onset to the turning point and back, the way a clinician times
+tempo. Human point-to-point movements follow a minimum-jerk profile (Flash & Hogan 1985,
+J Neurosci 5:1688): x(t) = a + (b - a) s((t - t0) / T), s(tau) = 10 tau^3 - 15 tau^4 + 6 tau^5.
+Each sample of a ramp between 10 % and 90 % of its travel is mapped to its tau by
+inverting s, and a straight-line fit of t on tau gives the onset t0 and the duration T
+of the movement. That uses the whole ramp rather than the few samples where the signal
+barely leaves rest, so it is exact on noise-free minimum-jerk motion and robust to
+landmark noise, where threshold crossings near rest would be late by tenths of a second.
+
+Live use. ``RepetitionSegmenter`` takes one sample at a time and returns each repetition
+as soon as it has settled back at rest; ``segment_repetitions`` feeds a whole recording
+through the same segmenter, so live and offline give the same repetitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.signal import find_peaks
+
+FloatArray = NDArray[np.float64]
+
+_TAU = np.linspace(0.0, 1.0, 2001)
+_S = 10 * _TAU**3 - 15 * _TAU**4 + 6 * _TAU**5
+
+
+def minimum_jerk(tau: FloatArray) -> FloatArray:
+    """The minimum-jerk position profile s(tau) on [0, 1] (0 -> 0, 1 -> 1)."""
+    clipped = np.clip(tau, 0.0, 1.0)
+    return np.asarray(10 * clipped**3 - 15 * clipped**4 + 6 * clipped**5, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Ramp:
+    """One fitted movement between two levels: onset time and duration, seconds."""
+
+    t_onset_s: float
+    duration_s: float
+
+    @property
+    def t_done_s(self) -> float:
+        """Time the movement reaches its end level."""
+        return self.t_onset_s + self.duration_s
+
+
+def fit_ramp(t_s: FloatArray, values: FloatArray, start_level: float, end_level: float, low: float = 0.1, high: float = 0.9) -> Ramp | None:
+    """Fit onset and duration of a minimum-jerk movement from ``start_level`` to ``end_level``.
+
+    Uses the samples whose travel fraction lies in [low, high]; None with fewer than 3.
+    """
+    travel = end_level - start_level
+    if travel == 0 or t_s.size < 3:
+        return None
+    fraction = (values - start_level) / travel
+    use = np.isfinite(fraction) & (fraction >= low) & (fraction <= high)
+    if use.sum() < 3:
+        return None
+    tau = np.interp(fraction[use], _S, _TAU)
+    slope, intercept = np.polyfit(tau, t_s[use], 1)
+    if slope <= 0:
+        return None
+    return Ramp(t_onset_s=float(intercept), duration_s=float(slope))
+
+
+@dataclass(frozen=True)
+class RepetitionPhases:
+    """One repetition and its phases (times in seconds from the start of the recording).
+
+    Attributes:
+        index: 0-based order among the excursions found (partial ones included).
+        t_start_s: movement onset (leaving rest).
+        t_bottom_start_s: turning point reached (end of the eccentric phase).
+        t_bottom_end_s: leaving the turning point (start of the concentric phase).
+        t_end_s: back at rest.
+        eccentric_s, pause_s, concentric_s: phase durations.
+        peak_value: the signal at the turning point (degrees for angles).
+        rest_value: the signal at rest before the repetition.
+        i_start, i_peak, i_end: sample indices of onset, extreme and return.
+        partial: True when the excursion was much shallower than expected (not counted).
+    """
+
+    index: int
+    t_start_s: float
+    t_bottom_start_s: float
+    t_bottom_end_s: float
+    t_end_s: float
+    eccentric_s: float
+    pause_s: float
+    concentric_s: float
+    peak_value: float
+    rest_value: float
+    i_start: int
+    i_peak: int
+    i_end: int
+    partial: bool
+
+    @property
+    def amplitude(self) -> float:
+        """Peak minus rest."""
+        return self.peak_value - self.rest_value
+
+
+@dataclass(frozen=True)
+class RepetitionThresholds:
+    """When an excursion counts (all relative to the rest level, in the signal's units).
+
+    Attributes:
+        enter_above_rest: the signal must pass rest + this for a repetition to start counting.
+        exit_above_rest: ... and come back below rest + this for it to end.
+        partial_below: an excursion whose amplitude is under this is ``partial``.
+        min_duration_s: excursions shorter than this (from enter to exit) are ignored.
+    """
+
+    enter_above_rest: float
+    exit_above_rest: float
+    partial_below: float
+    min_duration_s: float = 0.4
+
+    @classmethod
+    def for_depth(cls, expected_amplitude: float) -> RepetitionThresholds:
+        """Thresholds for an expected depth (e.g. the prescribed hip flexion).
+
+        Enter at 30 %, exit at 15 %, partial under 60 % of the expected amplitude.
+        """
+        return cls(0.3 * expected_amplitude, 0.15 * expected_amplitude, 0.6 * expected_amplitude)
+
+
+class RepetitionSegmenter:
+    """Incremental repetition segmentation (see the module docstring).
+
+    Args:
+        thresholds: when an excursion counts.
+        direction: +1 when the movement increases the signal (hip flexion in a hinge), -1 otherwise.
+        lookback_s: how far back (at most, and never before the previous repetition) the
+            rest level and the start of the movement are looked for when a repetition starts.
+        settle_s: after coming back below the exit threshold, wait at most this long for the
+            signal to settle before the repetition is reported.
+    """
+
+    def __init__(self, thresholds: RepetitionThresholds, *, direction: int = 1, lookback_s: float = 5.0, settle_s: float = 1.0) -> None:
+        self.thresholds = thresholds
+        self.direction = 1 if direction >= 0 else -1
+        self.lookback_s = lookback_s
+        self.settle_s = settle_s
+        self._t: list[float] = []
+        self._x: list[float] = []
+        self._rest_since = 0
+        self._rest_level: float | None = None
+        self._state = "rest"
+        self._rep_first = 0
+        self._exit_time: float | None = None
+        self._enter_time = 0.0
+        self._count = 0
+        self.repetitions_: list[RepetitionPhases] = []
+
+    @property
+    def phase(self) -> str:
+        """'rest', 'moving' (away from rest) or 'returning' (back below the exit threshold, settling)."""
+        return self._state
+
+    @property
+    def rest_level(self) -> float | None:
+        """The current rest level (signal units, in the signal's own sign), or None before any rest."""
+        return None if self._rest_level is None else self.direction * self._rest_level
+
+    def update(self, t_s: float, value: float) -> RepetitionPhases | None:
+        """Add one sample; returns a repetition when one has just finished."""
+        x = self.direction * float(value)
+        index = len(self._t)
+        self._t.append(float(t_s))
+        self._x.append(x)
+        if not np.isfinite(x):
+            return None
+        th = self.thresholds
+        if self._state == "rest":
+            first = max(self._rest_since, int(np.searchsorted(self._t, t_s - self.lookback_s)))
+            window = np.asarray(self._x[first:])
+            lowest = float(np.nanmin(window))
+            if x > lowest + th.enter_above_rest:
+                # rest = the samples near the lowest point since the last repetition: the
+                # standing (or lying) stretch before this movement, not its first rise
+                near_rest = window[np.isfinite(window) & (window <= lowest + 0.5 * th.exit_above_rest)]
+                self._rest_level = float(np.median(near_rest))
+                if x > self._rest_level + th.enter_above_rest:
+                    self._state = "moving"
+                    self._enter_time = t_s
+                    self._rep_first = first
+            else:
+                self._rest_level = lowest
+            return None
+        assert self._rest_level is not None
+        if self._state == "moving":
+            if x < self._rest_level + th.exit_above_rest:
+                if t_s - self._enter_time < th.min_duration_s:
+                    self._back_to_rest(t_s, x)
+                    return None
+                self._state = "returning"
+                self._exit_time = t_s
+            return None
+        # returning: settle at rest, or a new movement starts, or time is up
+        assert self._exit_time is not None
+        recent = self._x[-3:]
+        settled = len(recent) == 3 and max(recent) - min(recent) < 0.02 * max(th.partial_below, 1e-6)
+        rising = x > self._rest_level + th.exit_above_rest
+        if settled or rising or t_s - self._exit_time >= self.settle_s:
+            repetition = self._finish(index)
+            self._back_to_rest(t_s, x)
+            return repetition
+        return None
+
+    def finish(self) -> RepetitionPhases | None:
+        """End of the recording: report a repetition that was coming back to rest."""
+        if self._state == "returning":
+            repetition = self._finish(len(self._t) - 1)
+            self._state = "rest"
+            return repetition
+        return None
+
+    def _back_to_rest(self, t_s: float, x: float) -> None:
+        self._state = "rest"
+        self._exit_time = None
+        # the next repetition's look-back starts at the lowest point of this one's return
+        tail = np.asarray(self._x[self._rep_first :])
+        self._rest_since = self._rep_first + int(np.nanargmin(np.where(np.arange(tail.size) >= np.nanargmax(tail), tail, np.inf)))
+
+    def _finish(self, last: int) -> RepetitionPhases | None:
+        assert self._rest_level is not None
+        t = np.asarray(self._t[self._rep_first : last + 1])
+        x = np.asarray(self._x[self._rep_first : last + 1])
+        finite = np.isfinite(x)
+        if finite.sum() < 5:
+            return None
+        i_peak_local = int(np.nanargmax(x))
+        peak = float(x[i_peak_local])
+        rest_before = self._rest_level
+        rest_after = float(np.nanmedian(x[-3:]))
+        rise = fit_ramp(t[: i_peak_local + 1], x[: i_peak_local + 1], rest_before, peak)
+        fall = fit_ramp(t[i_peak_local:], x[i_peak_local:], peak, rest_after)
+        if rise is None or fall is None:
+            return None
+        t_bottom_end = max(fall.t_onset_s, rise.t_done_s)
+        amplitude = peak - rest_before
+        repetition = RepetitionPhases(
+            index=self._count,
+            t_start_s=rise.t_onset_s,
+            t_bottom_start_s=rise.t_done_s,
+            t_bottom_end_s=t_bottom_end,
+            t_end_s=fall.t_done_s,
+            eccentric_s=rise.duration_s,
+            pause_s=t_bottom_end - rise.t_done_s,
+            concentric_s=fall.duration_s,
+            peak_value=self.direction * peak,
+            rest_value=self.direction * rest_before,
+            i_start=self._rep_first + int(np.searchsorted(t, rise.t_onset_s)),
+            i_peak=self._rep_first + i_peak_local,
+            i_end=self._rep_first + min(int(np.searchsorted(t, fall.t_done_s)), t.size - 1),
+            partial=amplitude < self.thresholds.partial_below,
+        )
+        self._count += 1
+        self.repetitions_.append(repetition)
+        return repetition
+
+
+def thresholds_from_signal(values: FloatArray) -> RepetitionThresholds:
+    """Offline thresholds from the signal's own range (rest = 5th percentile, depth = 95th minus rest)."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return RepetitionThresholds.for_depth(1.0)
+    depth = float(np.percentile(finite, 95) - np.percentile(finite, 5))
+    return RepetitionThresholds.for_depth(max(depth, 1e-6))
+
+
+def segment_repetitions(t_s: FloatArray, values: FloatArray, thresholds: RepetitionThresholds | None = None, *, direction: int = 1) -> list[RepetitionPhases]:
+    """All repetitions in a recording, by feeding it through a RepetitionSegmenter.
+
+    Without ``thresholds`` they come from the signal's range (``thresholds_from_signal``).
+    """
+    signal = np.asarray(values, dtype=np.float64)
+    segmenter = RepetitionSegmenter(thresholds or thresholds_from_signal(direction * signal), direction=direction)
+    out = [rep for t, v in zip(np.asarray(t_s, dtype=np.float64), signal, strict=True) if (rep := segmenter.update(float(t), float(v)))]
+    last = segmenter.finish()
+    if last is not None:
+        out.append(last)
+    return out
+
+
+@dataclass(frozen=True)
+class Peak:
+    """A peak of a 1-D signal: index, time, value and prominence."""
+
+    index: int
+    t_s: float
+    value: float
+    prominence: float
+
+
+def find_trial_peaks(t_s: FloatArray, values: FloatArray, *, min_prominence: float, min_separation_s: float = 1.0) -> list[Peak]:
+    """Peaks standing out by at least ``min_prominence`` and at least ``min_separation_s`` apart (scipy find_peaks).
+
+    NaN samples never make a peak (they are treated as very low).
+    """
+    signal = np.where(np.isfinite(values), values, -np.inf)
+    if t_s.size < 3:
+        return []
+    rate = 1.0 / float(np.median(np.diff(t_s)))
+    finite_floor = np.nanmin(values) if np.isfinite(values).any() else 0.0
+    signal = np.where(np.isfinite(signal), signal, finite_floor - 10 * min_prominence)
+    indices, properties = find_peaks(signal, prominence=min_prominence, distance=max(1, int(round(min_separation_s * rate))))
+    peaks = [Peak(int(i), float(t_s[i]), float(values[i]), float(p)) for i, p in zip(indices, properties["prominences"], strict=True)]
+    # Two peaks of one held trial (tremor on the plateau) are not separated by a real valley:
+    # merge neighbours unless the signal drops by min_prominence below the lower of the two.
+    merged: list[Peak] = []
+    for peak in peaks:
+        if merged:
+            previous = merged[-1]
+            valley = float(np.min(signal[previous.index : peak.index + 1]))
+            if min(previous.value, peak.value) - valley < min_prominence:
+                merged[-1] = peak if peak.value > previous.value else previous
+                continue
+        merged.append(peak)
+    return merged
