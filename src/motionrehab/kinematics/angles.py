@@ -1,0 +1,215 @@
+"""Joint and segment angles: each defined once, here.
+
+All sagittal angles are computed by ``sagittal_angles`` on 2-D points in a body frame
+where +x is the person's FORWARD direction and +y is TRUE UP. Two routes lead there:
+- from the image (``compute_angles``): pixels (x right, y down) -> y flipped to up ->
+  rotated back by the calibrated camera roll -> mirrored so that the person faces +x
+  (forward is where the toes point, heel -> foot index, median over the recording);
+- from MediaPipe's world landmarks (``use_world=True``): each frame's 3-D points projected
+  onto the sagittal plane (the plane normal to the left hip -> right hip axis), with the
+  same up and forward.
+So each definition below exists once and serves the 2-D and the 3-D case alike.
+
+Segments (for one side; "mid" = midpoint of left and right):
+- trunk line d: shoulder mid -> hip mid (pointing down the trunk, continued past the hip);
+- thigh: hip -> knee; shank: knee -> ankle; leg: hip -> ankle; foot: heel -> foot index.
+The ANTERIOR direction: in standing postures (shanks near vertical) the normal to d on the
+forward side; lying (shanks near horizontal, e.g. supine SLR) the normal to d on the up side.
+
+Angles, degrees (0 position; sign):
+- trunk_inclination_deg: trunk (hip mid -> shoulder mid) from true vertical; 0 upright;
+  positive leaning forward.
+- <side>_hip_flexion_deg: thigh relative to the trunk line d; 0 when the thigh continues
+  the trunk line (standing straight, lying flat); positive in flexion (thigh towards
+  anterior), negative in extension. Standing, this equals trunk inclination + thigh angle
+  from vertical. It is also the SLR's hip -> knee ("thigh elevation") measure.
+- <side>_leg_elevation_deg: the SLR measure: leg (hip -> ankle, DOMAIN.md: greater
+  trochanter -> lateral malleolus) relative to the trunk line d; 0 lying flat; positive raised.
+- <side>_knee_flexion_deg: 180 - the hip-knee-ankle angle; 0 straight; positive flexed
+  (never negative: hyperextension reads 0 plus its magnitude, as a goniometer would).
+- <side>_shin_inclination_deg: shank from true vertical; positive when the knee is forward
+  of the ankle (knees travelling forward).
+- <side>_ankle_dorsiflexion_deg: foot (heel -> foot index) from the shank's perpendicular;
+  0 neutral (foot at 90 deg to the shank); positive dorsiflexion (toes towards the shin).
+Frontal-view angles (image route only, person facing the camera):
+- pelvis_tilt_deg: left hip -> right hip line from true horizontal; positive when the
+  right hip is lower.
+- trunk_lateral_lean_deg: trunk (hip mid -> shoulder mid) from true vertical in the
+  frontal plane; positive leaning towards the person's right (lateral shift of the trunk).
+NaN wherever a landmark needed is missing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from motionrehab.capture.landmarks import LANDMARK_INDEX
+from motionrehab.capture.pose_track import PoseTrack
+from motionrehab.kinematics.angle_table import AngleTable
+from motionrehab.kinematics.calibration import NO_CALIBRATION, CameraCalibration, image_to_up
+
+FloatArray = NDArray[np.float64]
+
+SIDES = ("left", "right")
+SAGITTAL_NAMES = ("hip_flexion_deg", "leg_elevation_deg", "knee_flexion_deg", "shin_inclination_deg", "ankle_dorsiflexion_deg")
+
+
+def _idx(name: str) -> int:
+    return LANDMARK_INDEX[name]
+
+
+def _signed(reference: FloatArray, vector: FloatArray, normal: FloatArray) -> FloatArray:
+    """Angle (deg) from ``reference`` to ``vector``, positive towards ``normal`` ((..., 2) arrays)."""
+    unit = reference / np.linalg.norm(reference, axis=-1, keepdims=True)
+    along = np.sum(vector * unit, axis=-1)
+    across = np.sum(vector * normal, axis=-1)
+    return np.degrees(np.arctan2(across, along))
+
+
+def _from_vertical(vector: FloatArray, sign_x: float = 1.0) -> FloatArray:
+    """Angle (deg) of ``vector`` from true up (+y), positive towards +x * sign_x."""
+    return np.degrees(np.arctan2(sign_x * vector[..., 0], vector[..., 1]))
+
+
+@dataclass(frozen=True)
+class BodyFrame:
+    """How a recording's image maps to the body frame (forward = +x, up = +y).
+
+    Attributes:
+        camera_roll_deg: calibrated camera roll (see kinematics.calibration).
+        forward_sign: +1 when the person faces image right, -1 when they face image left.
+        lying: True for lying postures (anterior = up), False standing (anterior = forward).
+    """
+
+    camera_roll_deg: float = 0.0
+    forward_sign: float = 1.0
+    lying: bool = False
+
+
+def body_frame_for(track: PoseTrack, calibration: CameraCalibration | None = None) -> BodyFrame:
+    """The body frame of a recording: roll from the calibration, facing from the feet, posture from the shanks."""
+    roll = (calibration or NO_CALIBRATION).camera_roll_deg
+    up_points = image_to_up(track.landmarks_px, roll)
+    feet = np.concatenate([up_points[:, _idx(f"{s}_foot_index")] - up_points[:, _idx(f"{s}_heel")] for s in SIDES])
+    facing = np.nanmedian(feet[:, 0]) if np.isfinite(feet).any() else 1.0
+    shanks = np.concatenate([up_points[:, _idx(f"{s}_ankle")] - up_points[:, _idx(f"{s}_knee")] for s in SIDES])
+    shank_from_vertical = np.abs(np.degrees(np.arctan2(shanks[:, 0], -shanks[:, 1])))
+    lying = bool(np.nanmedian(shank_from_vertical) > 45.0) if np.isfinite(shank_from_vertical).any() else False
+    return BodyFrame(camera_roll_deg=roll, forward_sign=1.0 if not np.isfinite(facing) or facing >= 0 else -1.0, lying=lying)
+
+
+def to_body_frame(landmarks_px: FloatArray, frame: BodyFrame) -> FloatArray:
+    """Image pixels (..., 33, 2) -> body-frame points (forward = +x, up = +y)."""
+    points = image_to_up(np.asarray(landmarks_px, dtype=np.float64), frame.camera_roll_deg)
+    points[..., 0] *= frame.forward_sign
+    return points
+
+
+def sagittal_angles(points: FloatArray, lying: bool) -> dict[str, FloatArray]:
+    """Every sagittal angle from (n, 33, 2) body-frame points (forward = +x, up = +y). See the module docstring."""
+    shoulder_mid = (points[:, _idx("left_shoulder")] + points[:, _idx("right_shoulder")]) / 2
+    hip_mid = (points[:, _idx("left_hip")] + points[:, _idx("right_hip")]) / 2
+    trunk_down = hip_mid - shoulder_mid
+    unit = trunk_down / np.linalg.norm(trunk_down, axis=-1, keepdims=True)
+    normal = np.stack([-unit[:, 1], unit[:, 0]], axis=-1)
+    towards = np.array([0.0, 1.0]) if lying else np.array([1.0, 0.0])
+    normal = np.where((normal @ towards < 0)[:, None], -normal, normal)  # the anterior side
+    columns = {"trunk_inclination_deg": _from_vertical(-trunk_down)}
+    for side in SIDES:
+        hip, knee, ankle = (points[:, _idx(f"{side}_{j}")] for j in ("hip", "knee", "ankle"))
+        heel, toe = points[:, _idx(f"{side}_heel")], points[:, _idx(f"{side}_foot_index")]
+        thigh, shank, foot = knee - hip, ankle - knee, toe - heel
+        columns[f"{side}_hip_flexion_deg"] = _signed(trunk_down, thigh, normal)
+        columns[f"{side}_leg_elevation_deg"] = _signed(trunk_down, ankle - hip, normal)
+        cosine = np.sum(thigh * shank, axis=-1) / (np.linalg.norm(thigh, axis=-1) * np.linalg.norm(shank, axis=-1))
+        columns[f"{side}_knee_flexion_deg"] = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
+        columns[f"{side}_shin_inclination_deg"] = _from_vertical(-shank)  # knee forward of the ankle: positive
+        shank_up = -shank
+        # foot from the shank's forward perpendicular; toes up towards the shin is positive
+        perpendicular = np.stack([shank_up[:, 1], -shank_up[:, 0]], axis=-1)
+        columns[f"{side}_ankle_dorsiflexion_deg"] = _signed(perpendicular, foot, shank_up / np.linalg.norm(shank_up, axis=-1, keepdims=True))
+    return columns
+
+
+def frontal_angles(points_up: FloatArray) -> dict[str, FloatArray]:
+    """Frontal-view angles from (n, 33, 2) points in (x right, y up) with the roll removed (no mirroring)."""
+    left_hip, right_hip = points_up[:, _idx("left_hip")], points_up[:, _idx("right_hip")]
+    hip_line = right_hip - left_hip  # towards the person's right
+    tilt = np.degrees(np.arctan2(-hip_line[:, 1], np.abs(hip_line[:, 0])))
+    shoulder_mid = (points_up[:, _idx("left_shoulder")] + points_up[:, _idx("right_shoulder")]) / 2
+    trunk = shoulder_mid - (left_hip + right_hip) / 2
+    # true horizontal towards the person's right (the side the right hip is on), not the tilted hip line
+    rightward = np.sign(hip_line[:, 0])
+    lean = np.degrees(np.arctan2(rightward * trunk[:, 0], trunk[:, 1]))
+    return {"pelvis_tilt_deg": tilt, "trunk_lateral_lean_deg": lean}
+
+
+def world_to_body_frame(world_m: FloatArray, frame: BodyFrame) -> FloatArray:
+    """MediaPipe world landmarks (n, 33, 3) -> sagittal-plane points (n, 33, 2), forward = +x, up = +y.
+
+    Up is MediaPipe's -y turned by the camera roll about the camera axis; the lateral axis is
+    the left hip -> right hip line; forward = lateral x up, flipped to the toes' side.
+    """
+    r = math.radians(frame.camera_roll_deg)
+    up = np.array([math.sin(r), -math.cos(r), 0.0])  # world axes: x right, y down, z away
+    lateral = world_m[:, _idx("right_hip")] - world_m[:, _idx("left_hip")]
+    lateral = lateral - np.outer(lateral @ up, up)
+    lateral /= np.linalg.norm(lateral, axis=-1, keepdims=True)
+    forward = np.cross(lateral, up)
+    feet = np.stack([world_m[:, _idx(f"{s}_foot_index")] - world_m[:, _idx(f"{s}_heel")] for s in SIDES]).mean(axis=0)
+    flip = np.sign(np.nanmedian(np.sum(feet * forward, axis=-1))) if not frame.lying else 1.0
+    forward *= flip if np.isfinite(flip) and flip != 0 else 1.0
+    x = np.einsum("nkc,nc->nk", world_m, forward)
+    y = world_m @ up
+    return np.stack([x, y], axis=-1)
+
+
+def compute_angles(track: PoseTrack, calibration: CameraCalibration | None = None, *, use_world: bool = False, frame: BodyFrame | None = None) -> AngleTable:
+    """Every angle per frame for one person (columns as in the module docstring).
+
+    Args:
+        track: the person's landmarks (clean them first with signals.cleaning for noisy video).
+        calibration: camera roll profile (None: roll 0; see kinematics.calibration to estimate one).
+        use_world: measure sagittal angles from MediaPipe's 3-D world landmarks instead of the image.
+        frame: a known body frame (live use); by default derived from the track (body_frame_for).
+    """
+    body = frame or body_frame_for(track, calibration)
+    if use_world:
+        if track.world_m is None:
+            raise ValueError("this track has no world landmarks; measure from the image (use_world=False)")
+        points = world_to_body_frame(track.world_m, body)
+    else:
+        points = to_body_frame(track.landmarks_px, body)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        columns = sagittal_angles(points, body.lying)
+        columns.update(frontal_angles(image_to_up(track.landmarks_px, body.camera_roll_deg)))
+    return AngleTable(t_s=track.t_s, columns=columns, person_id=track.person_id, camera_roll_deg=body.camera_roll_deg, source=track.source)
+
+
+def angles_for_frame(landmarks_px: FloatArray, frame: BodyFrame) -> dict[str, float]:
+    """Every sagittal and frontal angle for one frame ((33, 2) pixels), for live use."""
+    points = to_body_frame(landmarks_px[None], frame)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        columns = sagittal_angles(points, frame.lying)
+        columns.update(frontal_angles(image_to_up(np.asarray(landmarks_px, dtype=np.float64)[None], frame.camera_roll_deg)))
+    return {name: float(values[0]) for name, values in columns.items()}
+
+
+def facing_side(track: PoseTrack) -> str:
+    """Which side of the body faces the camera in a side view: 'left' or 'right'.
+
+    MediaPipe's z is smaller for landmarks nearer the camera; the side whose hip, knee and
+    ankle are nearer (median over frames) faces the camera. Visibility breaks ties.
+    """
+    left = [_idx(f"left_{j}") for j in ("hip", "knee", "ankle")]
+    right = [_idx(f"right_{j}") for j in ("hip", "knee", "ankle")]
+    if track.landmarks_z is not None and np.isfinite(track.landmarks_z[:, left + right]).any():
+        difference = np.nanmedian(track.landmarks_z[:, left] - track.landmarks_z[:, right])
+        if np.isfinite(difference) and abs(difference) > 1e-6:
+            return "left" if difference < 0 else "right"
+    visibility = np.nan_to_num(track.visibility)
+    return "left" if visibility[:, left].mean() >= visibility[:, right].mean() else "right"

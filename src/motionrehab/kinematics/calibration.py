@@ -1,0 +1,163 @@
+"""Camera roll: the image's vertical is never assumed to be the true vertical.
+
+A phone propped on a shelf is rarely level. ``camera_roll_deg`` is the angle of the true
+"up" direction as it appears in the image, measured from the image's up, positive
+clockwise (as seen on the screen). Angles are measured after rotating image vectors back
+by it. It is estimated from a still stretch of a calibration posture:
+- standing: the ankle midpoint -> shoulder midpoint line is vertical;
+- lying (supine, for SLR): the shoulder midpoint -> hip midpoint line is horizontal;
+- a user-given level line (two image points on something level, e.g. the table edge).
+The result is stored as a camera calibration profile (JSON) under calibration/.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from motionrehab._files import write_private_text
+from motionrehab.capture.landmarks import LANDMARK_INDEX
+from motionrehab.capture.pose_track import PoseTrack
+from motionrehab.errors import InputFileError, InvalidDataError, UnusableViewError
+
+FloatArray = NDArray[np.float64]
+
+#: a stretch counts as still when the landmarks used move less than this share of the body size per second
+STILL_SPEED_BODY_PER_S = 0.05
+#: the shortest still stretch used for calibration, seconds
+MIN_STILL_S = 1.0
+
+
+@dataclass(frozen=True)
+class CameraCalibration:
+    """A camera calibration profile.
+
+    Attributes:
+        camera_roll_deg: true up as seen in the image, from image up, positive clockwise, degrees.
+        method: 'standing', 'lying', 'level_line' or 'none'.
+        source: what it was estimated from.
+        created_utc: ISO time of the estimate.
+        px_per_m: image scale in the movement plane, pixels per metre (None when unknown).
+        subject_height_m: the subject's height, when given (lets lengths be scaled).
+    """
+
+    camera_roll_deg: float
+    method: str = "none"
+    source: str = ""
+    created_utc: str = ""
+    px_per_m: float | None = None
+    subject_height_m: float | None = None
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the profile as JSON (owner-only)."""
+        return write_private_text(path, json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> CameraCalibration:
+        """Read a profile written by ``save``."""
+        source = Path(path)
+        try:
+            data = json.loads(source.read_text(encoding="utf-8"))
+            return cls(**data)
+        except FileNotFoundError:
+            raise InputFileError("calibration profile not found", where=str(source), fix="check the path, or omit it to estimate the roll") from None
+        except (json.JSONDecodeError, TypeError) as error:
+            raise InputFileError(f"not a camera calibration profile ({error})", where=str(source), fix="use a file written by motionrehab") from None
+
+
+NO_CALIBRATION = CameraCalibration(camera_roll_deg=0.0)
+
+
+def image_to_up(points_px: FloatArray, camera_roll_deg: float) -> FloatArray:
+    """Image pixels (x right, y down) -> (x right, y up) with the camera roll removed (...,2)."""
+    xy = np.stack([points_px[..., 0], -points_px[..., 1]], axis=-1)
+    r = math.radians(camera_roll_deg)
+    c, s = math.cos(r), math.sin(r)
+    # rotate counter-clockwise by the roll: the true up (sin r, cos r) becomes (0, 1)
+    return np.stack([c * xy[..., 0] - s * xy[..., 1], s * xy[..., 0] + c * xy[..., 1]], axis=-1)
+
+
+def _midpoint(track: PoseTrack, a: str, b: str) -> FloatArray:
+    return (track.landmarks_px[:, LANDMARK_INDEX[a]] + track.landmarks_px[:, LANDMARK_INDEX[b]]) / 2.0
+
+
+def still_frames(track: PoseTrack, names: tuple[str, ...] = ("left_hip", "right_hip", "left_shoulder", "right_shoulder")) -> NDArray[np.bool_]:
+    """(n,) True for frames inside a stretch of at least MIN_STILL_S where the body hardly moves."""
+    points = track.landmarks_px[:, [LANDMARK_INDEX[n] for n in names]]
+    size = float(np.nanmedian(np.linalg.norm(_midpoint(track, "left_shoulder", "right_shoulder") - _midpoint(track, "left_hip", "right_hip"), axis=-1)))
+    if not np.isfinite(size) or track.n_frames < 3:
+        return np.zeros(track.n_frames, dtype=bool)
+    speed = np.full(track.n_frames, np.inf)
+    dt = np.diff(track.t_s)
+    step = np.nanmax(np.linalg.norm(np.diff(points, axis=0), axis=-1), axis=1) / dt
+    speed[1:] = np.minimum(speed[1:], step)
+    speed[0] = speed[1]
+    still = np.nan_to_num(speed, nan=np.inf) < STILL_SPEED_BODY_PER_S * size * 4  # x4: landmark jitter between frames
+    out = np.zeros_like(still)
+    start = None
+    for i, flag in enumerate(np.append(still, False)):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            if track.t_s[i - 1] - track.t_s[start] >= MIN_STILL_S:
+                out[start:i] = True
+            start = None
+    return out
+
+
+def _roll_from_vectors(vectors_up: FloatArray, *, vertical: bool) -> float:
+    """Median roll (deg) from (n, 2) image vectors in (x right, y up) that should be vertical (or horizontal)."""
+    finite = np.isfinite(vectors_up).all(axis=1)
+    if not finite.any():
+        raise UnusableViewError("no frame has the landmarks needed to estimate the camera roll", fix="make sure the whole body is in view")
+    v = vectors_up[finite]
+    if vertical:
+        angles = np.degrees(np.arctan2(v[:, 0], v[:, 1]))
+    else:
+        v = np.where((v[:, 0] < 0)[:, None], -v, v)  # direction along +x
+        angles = -np.degrees(np.arctan2(v[:, 1], v[:, 0]))
+    return float(np.median(angles))
+
+
+def estimate_roll_from_standing(track: PoseTrack) -> CameraCalibration:
+    """Camera roll from a still standing stretch (ankle midpoint -> shoulder midpoint is vertical)."""
+    still = still_frames(track)
+    if not still.any():
+        raise UnusableViewError(
+            "no still standing stretch of at least 1 s to calibrate the camera roll",
+            where=track.source,
+            fix="stand still for two seconds at the start of the recording, or give a calibration profile",
+        )
+    vertical = _midpoint(track, "left_shoulder", "right_shoulder") - _midpoint(track, "left_ankle", "right_ankle")
+    roll = _roll_from_vectors(image_to_up(vertical[still], 0.0), vertical=True)
+    return CameraCalibration(roll, "standing", track.source, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def estimate_roll_from_lying(track: PoseTrack) -> CameraCalibration:
+    """Camera roll from a still lying stretch (shoulder midpoint -> hip midpoint is horizontal)."""
+    still = still_frames(track)
+    if not still.any():
+        raise UnusableViewError(
+            "no still lying stretch of at least 1 s to calibrate the camera roll",
+            where=track.source,
+            fix="lie still for two seconds before the first raise, or give a calibration profile",
+        )
+    line = _midpoint(track, "left_hip", "right_hip") - _midpoint(track, "left_shoulder", "right_shoulder")
+    roll = _roll_from_vectors(image_to_up(line[still], 0.0), vertical=False)
+    return CameraCalibration(roll, "lying", track.source, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def roll_from_level_line(point_a_px: tuple[float, float], point_b_px: tuple[float, float], source: str = "level line") -> CameraCalibration:
+    """Camera roll from two image points on something truly level (a table edge, a floor line)."""
+    vector = np.asarray(point_b_px, dtype=np.float64) - np.asarray(point_a_px, dtype=np.float64)
+    if not np.isfinite(vector).all() or np.hypot(*vector) < 10:
+        raise InvalidDataError("the level line's two points must be at least 10 px apart", where=source)
+    roll = _roll_from_vectors(image_to_up(vector[None], 0.0), vertical=False)
+    return CameraCalibration(roll, "level_line", source, datetime.now(timezone.utc).isoformat(timespec="seconds"))
