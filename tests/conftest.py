@@ -9,11 +9,13 @@ environment does not already name one.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/stick_figure.py and other shared helpers
 SHARED = Path(os.environ.get("MOTIONREHAB_SHARED", PROJECT_ROOT.parent / "shared"))
 SHARED_DATA = SHARED / "data"
 SHARED_POSE_MODEL = SHARED / "models" / "pose_landmarker_full.task"
