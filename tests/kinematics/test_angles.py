@@ -28,7 +28,7 @@ from stick_figure import body_points, track_of  # noqa: E402  (tests/stick_figur
 @pytest.mark.parametrize("facing_right", [True, False])
 def test_hinge_angles_exact_at_any_roll_once_calibrated(roll_deg, facing_right):
     trunk, thigh, shank, foot = 55.0, 12.0, -8.0, 0.0
-    frames = [body_points(0, 0, 0)] * 45 + [body_points(trunk, thigh, shank, foot)] * 5
+    frames = [body_points(0, 0, 0)] * 60 + [body_points(trunk, thigh, shank, foot)] * 5  # 2 s still, as the advice asks
     track = track_of(frames, roll_deg, facing_right)
     calibration = estimate_roll_from_standing(track)
     assert calibration.camera_roll_deg == pytest.approx(roll_deg, abs=0.1)
@@ -51,7 +51,7 @@ def test_hinge_angles_exact_at_any_roll_once_calibrated(roll_deg, facing_right):
 def test_supine_leg_elevation_against_the_trunk_line(roll_deg):
     flat = body_points(0, 0, 0, lying=True)
     raised = body_points(0, -60.0, -60.0, lying=True)  # thigh and shank rotated together: straight leg 60 deg up
-    frames = [flat] * 40 + [raised] * 3
+    frames = [flat] * 60 + [raised] * 3
     track = track_of(frames, roll_deg)
     calibration = estimate_roll_from_lying(track)
     assert calibration.camera_roll_deg == pytest.approx(roll_deg, abs=0.1)
@@ -114,7 +114,7 @@ def test_facing_side_from_depth():
 @given(roll=st.floats(-15, 15), trunk=st.floats(0, 85), thigh=st.floats(-10, 30), shank=st.floats(-30, 10),
        height=st.floats(1.4, 2.0), facing_right=st.booleans())
 def test_property_hip_and_knee_exact_over_random_postures(roll, trunk, thigh, shank, height, facing_right):
-    frames = [body_points(0, 0, 0, height=height)] * 40 + [body_points(trunk, thigh, shank, height=height)]
+    frames = [body_points(0, 0, 0, height=height)] * 60 + [body_points(trunk, thigh, shank, height=height)]
     track = track_of(frames, roll, facing_right)
     angles = compute_angles(track, estimate_roll_from_standing(track))
     assert angles["left_hip_flexion_deg"][-1] == pytest.approx(trunk + thigh, abs=0.1)

@@ -244,7 +244,9 @@ class RepetitionSegmenter:
         i_peak_local = int(np.nanargmax(x))
         peak = float(x[i_peak_local])
         rest_before = self._rest_level
-        rest_after = float(np.nanmedian(x[-3:]))
+        # the return is timed to the rest level held before the repetition: the last samples of
+        # the segment may still be settling (the minimum-jerk tail), which would shorten it
+        rest_after = rest_before
         rise = fit_ramp(t[: i_peak_local + 1], x[: i_peak_local + 1], rest_before, peak)
         fall = fit_ramp(t[i_peak_local:], x[i_peak_local:], peak, rest_after)
         if rise is None or fall is None:

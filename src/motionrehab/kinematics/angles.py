@@ -15,6 +15,8 @@ Segments (for one side; "mid" = midpoint of left and right):
 - thigh: hip -> knee; shank: knee -> ankle; leg: hip -> ankle; foot: heel -> foot index.
 The ANTERIOR direction: in standing postures (shanks near vertical) the normal to d on the
 forward side; lying (shanks near horizontal, e.g. supine SLR) the normal to d on the up side.
+Forward is where the toes point when standing; lying supine, the image is mirrored so the
+feet point +x (the standing person turned face up), keeping left/right handedness.
 
 Angles, degrees (0 position; sign):
 - trunk_inclination_deg: trunk (hip mid -> shoulder mid) from true vertical; 0 upright;
@@ -94,11 +96,16 @@ def body_frame_for(track: PoseTrack, calibration: CameraCalibration | None = Non
     """The body frame of a recording: roll from the calibration, facing from the feet, posture from the shanks."""
     roll = (calibration or NO_CALIBRATION).camera_roll_deg
     up_points = image_to_up(track.landmarks_px, roll)
-    feet = np.concatenate([up_points[:, _idx(f"{s}_foot_index")] - up_points[:, _idx(f"{s}_heel")] for s in SIDES])
-    facing = np.nanmedian(feet[:, 0]) if np.isfinite(feet).any() else 1.0
     shanks = np.concatenate([up_points[:, _idx(f"{s}_ankle")] - up_points[:, _idx(f"{s}_knee")] for s in SIDES])
     shank_from_vertical = np.abs(np.degrees(np.arctan2(shanks[:, 0], -shanks[:, 1])))
     lying = bool(np.nanmedian(shank_from_vertical) > 45.0) if np.isfinite(shank_from_vertical).any() else False
+    if lying:
+        # supine, the toes point up: orient by the body instead, feet towards +x (head at -x),
+        # the same handedness as a standing person facing +x turned face up
+        along = np.concatenate([up_points[:, _idx(f"{s}_ankle")] - up_points[:, _idx(f"{s}_shoulder")] for s in SIDES])
+    else:
+        along = np.concatenate([up_points[:, _idx(f"{s}_foot_index")] - up_points[:, _idx(f"{s}_heel")] for s in SIDES])
+    facing = np.nanmedian(along[:, 0]) if np.isfinite(along).any() else 1.0
     return BodyFrame(camera_roll_deg=roll, forward_sign=1.0 if not np.isfinite(facing) or facing >= 0 else -1.0, lying=lying)
 
 

@@ -94,12 +94,16 @@ def still_frames(track: PoseTrack, names: tuple[str, ...] = ("left_hip", "right_
     size = float(np.nanmedian(np.linalg.norm(_midpoint(track, "left_shoulder", "right_shoulder") - _midpoint(track, "left_hip", "right_hip"), axis=-1)))
     if not np.isfinite(size) or track.n_frames < 3:
         return np.zeros(track.n_frames, dtype=bool)
+    # speed over a +-0.5 s window, not frame to frame: landmark jitter averages out, slow drift does not
+    half = max(1, int(round(0.5 * float(track.frame_rate_hz))))
+    centre = np.nanmedian(points, axis=1)  # (n, 2): robust to one landmark being off
     speed = np.full(track.n_frames, np.inf)
-    dt = np.diff(track.t_s)
-    step = np.nanmax(np.linalg.norm(np.diff(points, axis=0), axis=-1), axis=1) / dt
-    speed[1:] = np.minimum(speed[1:], step)
-    speed[0] = speed[1]
-    still = np.nan_to_num(speed, nan=np.inf) < STILL_SPEED_BODY_PER_S * size * 4  # x4: landmark jitter between frames
+    if track.n_frames > 2 * half:
+        moved = np.linalg.norm(centre[2 * half:] - centre[: -2 * half], axis=-1)
+        speed[half:-half] = moved / (track.t_s[2 * half:] - track.t_s[: -2 * half])
+    window_still = np.nan_to_num(speed, nan=np.inf) < STILL_SPEED_BODY_PER_S * size
+    # frames near the middle of a still window are still (half the window each side)
+    still = np.convolve(window_still.astype(float), np.ones(half + 1), mode="same") > 0
     out = np.zeros_like(still)
     start = None
     for i, flag in enumerate(np.append(still, False)):

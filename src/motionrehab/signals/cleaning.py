@@ -6,8 +6,10 @@ Offline (``clean_pose_track``), in this order, each step for a reason:
 2. visibility gating (gaps.py): landmarks the model barely sees become missing;
 3. Hampel outlier rejection per coordinate (filters.py): single-frame jumps;
 4. short-gap filling (gaps.py): gaps up to 0.25 s interpolated, longer ones reported;
-5. zero-phase 6 Hz Butterworth low-pass (filters.py) on a uniform time base (irregular
-   tracks are resampled first, resample.py).
+5. zero-phase Butterworth low-pass (filters.py) on a uniform time base (irregular
+   tracks are resampled first, resample.py): 6 Hz by default (Winter, for walking), or
+   ``cutoff_hz="auto"``: Winter's residual analysis picks it from the data, no lower than
+   1 Hz; the exercise measures (hinge, SLR) use "auto".
 Live (``LivePoseSmoother``): swap repair and gating per frame, then a causal one-euro
 filter; no look-ahead, so it can run as each frame arrives.
 """
@@ -21,7 +23,13 @@ from numpy.typing import NDArray
 
 from motionrehab.capture.landmarks import LANDMARK_NAMES
 from motionrehab.capture.pose_track import PoseTrack
-from motionrehab.signals.filters import DEFAULT_CUTOFF_HZ, OneEuroFilter, hampel, lowpass_zero_phase
+from motionrehab.signals.filters import (
+    DEFAULT_CUTOFF_HZ,
+    OneEuroFilter,
+    hampel,
+    lowpass_zero_phase,
+    residual_cutoff_hz,
+)
 from motionrehab.signals.gaps import (
     DEFAULT_MAX_GAP_S,
     DEFAULT_MIN_VISIBILITY,
@@ -34,6 +42,11 @@ from motionrehab.signals.swaps import SwapRepairer, repair_swaps
 
 FloatArray = NDArray[np.float64]
 
+
+#: the lowest cutoff residual analysis may choose ("auto"): slow exercise tempo is 1-3 s per
+#: phase, so 1 Hz keeps its movement (a minimum-jerk 2-s phase loses < 0.1 deg) while the
+#: noise line of landmark jitter would otherwise pull the choice lower still
+AUTO_CUTOFF_FLOOR_HZ = 1.0
 
 @dataclass(frozen=True)
 class CleaningReport:
@@ -66,7 +79,7 @@ def clean_pose_track(
     *,
     min_visibility: float = DEFAULT_MIN_VISIBILITY,
     max_gap_s: float = DEFAULT_MAX_GAP_S,
-    cutoff_hz: float = DEFAULT_CUTOFF_HZ,
+    cutoff_hz: float | str = DEFAULT_CUTOFF_HZ,
     hampel_window: int = 7,
     hampel_sigmas: float = 3.0,
 ) -> tuple[PoseTrack, CleaningReport]:
@@ -82,6 +95,12 @@ def clean_pose_track(
     names = [f"{name}_{axis}" for name in LANDMARK_NAMES for axis in ("x", "y")]
     flat, gaps = fill_short_gaps(track.t_s, flat, max_gap_s, names)
     rate = track.frame_rate_hz if resampled_to is None else resampled_to
+    if cutoff_hz == "auto":
+        # Winter's residual analysis on the trunk and leg landmarks (shoulders to feet)
+        body = [i for i, name in enumerate(names) if name.split("_")[1] in ("shoulder", "hip", "knee", "ankle", "heel", "foot")]
+        cutoff_hz = residual_cutoff_hz(flat[:, body], rate, lowest_hz=AUTO_CUTOFF_FLOOR_HZ)
+    elif isinstance(cutoff_hz, str):
+        raise ValueError(f"cutoff_hz must be a number of Hz or 'auto', not {cutoff_hz!r}")
     flat = lowpass_zero_phase(flat, rate, cutoff_hz)
     cleaned = track.replace(landmarks_px=flat.reshape(track.n_frames, -1, 2), visibility=visibility)
     # one gap per landmark is enough for the report (x and y go missing together)

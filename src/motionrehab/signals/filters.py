@@ -140,3 +140,29 @@ class OneEuroFilter:
         """Filter a whole series causally (the same as calling ``update`` sample by sample)."""
         self.reset()
         return np.stack([self.update(float(t), v) for t, v in zip(t_s, values, strict=True)])
+
+
+def residual_cutoff_hz(values: FloatArray, sample_rate_hz: float, *, lowest_hz: float = 0.5, highest_hz: float | None = None, step_hz: float = 0.25) -> float:
+    """The low-pass cutoff chosen by Winter's residual analysis (Winter 2009, sec. 3.4.4.3).
+
+    For each candidate cutoff the RMS residual between the raw and filtered signal is
+    computed (pooled over all columns of ``values``, (n, ...), NaN ignored). At high cutoffs
+    the residual is pure noise and falls linearly with the cutoff; the straight line fitted
+    to that upper third, extended to 0 Hz, gives the noise level. The chosen cutoff is the
+    lowest at which the residual falls to that level: everything removed below it would be
+    signal. Slow exercise (a 3-second hinge) gets a lower cutoff than walking this way,
+    instead of a fixed number.
+    """
+    nyquist = sample_rate_hz / 2.0
+    top = min(highest_hz if highest_hz is not None else 0.8 * nyquist, 0.9 * nyquist)
+    candidates = np.arange(lowest_hz, top + 1e-9, step_hz)
+    data = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
+    residuals = []
+    for cutoff in candidates:
+        smoothed = lowpass_zero_phase(data, sample_rate_hz, float(cutoff))
+        residuals.append(math.sqrt(float(np.nanmean((data - smoothed) ** 2))))
+    residual = np.array(residuals)
+    tail = candidates >= candidates[0] + 2.0 * (candidates[-1] - candidates[0]) / 3.0
+    slope, intercept = np.polyfit(candidates[tail], residual[tail], 1)
+    below = np.flatnonzero(residual <= intercept)
+    return float(candidates[below[0]]) if below.size else DEFAULT_CUTOFF_HZ
