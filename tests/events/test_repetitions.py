@@ -14,7 +14,8 @@ from motionrehab.events.repetitions import (
     minimum_jerk,
     segment_repetitions,
 )
-from motionrehab.signals.filters import lowpass_zero_phase
+from motionrehab.signals.cleaning import AUTO_CUTOFF_FLOOR_HZ
+from motionrehab.signals.filters import lowpass_zero_phase, residual_cutoff_hz
 
 FS = 30.0
 
@@ -112,7 +113,8 @@ def test_rep_count_exact_and_tempo_close_over_random_noisy_sets(n_reps, seed, no
     ]
     t, x = rep_signal(truth, top_pause=rng.uniform(0.5, 2.0))
     noisy = x + rng.normal(0, noise_deg, x.size)
-    smooth = lowpass_zero_phase(noisy, FS, cutoff_hz=3.0)
+    # the cutoff the exercise measures use: Winter's residual analysis, no lower than 1 Hz
+    smooth = lowpass_zero_phase(noisy, FS, cutoff_hz=residual_cutoff_hz(noisy, FS, lowest_hz=AUTO_CUTOFF_FLOOR_HZ))
     reps = [r for r in segment_repetitions(t, smooth, RepetitionThresholds.for_depth(45.0)) if not r.partial]
     assert len(reps) == n_reps
     for got, want in zip(reps, truth, strict=True):

@@ -244,9 +244,12 @@ class RepetitionSegmenter:
         i_peak_local = int(np.nanargmax(x))
         peak = float(x[i_peak_local])
         rest_before = self._rest_level
-        # the return is timed to the rest level held before the repetition: the last samples of
-        # the segment may still be settling (the minimum-jerk tail), which would shorten it
-        rest_after = rest_before
+        # the return is timed to the level the signal settles at; when that is within 5 % of
+        # the depth of the rest level before, it is the same rest (the last samples may still
+        # be settling in the minimum-jerk tail, which would otherwise shorten the phase)
+        rest_after = float(np.nanmedian(x[-3:]))
+        if abs(rest_after - rest_before) <= 0.05 * abs(peak - rest_before):
+            rest_after = rest_before
         rise = fit_ramp(t[: i_peak_local + 1], x[: i_peak_local + 1], rest_before, peak)
         fall = fit_ramp(t[i_peak_local:], x[i_peak_local:], peak, rest_after)
         if rise is None or fall is None:
