@@ -3,7 +3,7 @@
 import numpy as np
 
 from motionrehab.capture.landmarks import LANDMARK_INDEX
-from motionrehab.live.setup_check import check_camera_setup
+from motionrehab.kinematics.view import check_camera_setup
 
 W, H = 720, 1280
 

@@ -1,7 +1,7 @@
-"""Camera set-up check before the first exercise.
+"""The camera view: is the whole body in view, is it side-on or frontal, is the camera level?
 
-Is the whole body in view, is the view side-on, is the camera level? Each problem comes
-with what to change, in plain words.
+Used before the first exercise of a live session (set-up advice) and by every measure to
+refuse an unusable view. Each problem comes with what to change, in plain words.
 
 Side-on test. Seen from the side, the two shoulders (and the two hips) nearly overlap in
 the image; seen from the front they are a shoulder-width apart. With Drillis & Contini's
