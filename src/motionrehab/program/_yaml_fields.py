@@ -1,0 +1,230 @@
+"""Read a YAML document field by field, keeping each value's file and line for error messages.
+
+PyYAML's ``safe_load`` throws the line numbers away. Here the document is composed into
+nodes (which keep ``start_mark``) and each field is converted on request, so every
+validation error can say ``prescription.yaml:23: phases[1].exercises[0].dose.reps``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from motionrehab.errors import InputFileError, InvalidDataError
+
+
+def load_yaml_nodes(path: Path) -> Fields:
+    """Compose ``path`` into nodes; the top level must be a mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise InputFileError("the file does not exist", where=str(path), fix="check the path") from error
+    except UnicodeDecodeError as error:
+        raise InputFileError("the file is not UTF-8 text", where=str(path), fix="save it as UTF-8 text (YAML)") from error
+    return parse_yaml_text(text, str(path))
+
+
+def parse_yaml_text(text: str, source: str) -> Fields:
+    """Compose YAML ``text`` (named ``source`` in errors) into a top-level mapping."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        raise InvalidDataError(
+            f"this is not valid YAML ({error.problem or error.context})",
+            where=f"{source}:{line}",
+            fix="check indentation (spaces, not tabs), colons after keys and matching quotes",
+        ) from error
+    except yaml.YAMLError as error:
+        raise InvalidDataError(f"this is not valid YAML ({error})", where=source) from error
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InvalidDataError("the file is empty", where=f"{source}:1", fix="start from examples/prescription.yaml")
+    fields = Fields(node, "", source, loader)
+    fields.require_mapping()
+    return fields
+
+
+class Fields:
+    """One YAML node with its dotted path; typed getters raise errors naming file:line: field."""
+
+    def __init__(self, node: yaml.Node, path: str, source: str, loader: yaml.SafeLoader) -> None:
+        self.node = node
+        self.path = path
+        self.source = source
+        self._loader = loader
+
+    @property
+    def line(self) -> int:
+        """1-based line where this node starts."""
+        return int(self.node.start_mark.line) + 1
+
+    def where(self) -> str:
+        """``file:line: field`` for error messages."""
+        return f"{self.source}:{self.line}: {self.path or '(top level)'}"
+
+    def error(self, what: str, fix: str = "") -> InvalidDataError:
+        """An InvalidDataError located at this node."""
+        return InvalidDataError(what, where=self.where(), fix=fix)
+
+    # -- structure ------------------------------------------------------------------------
+    def require_mapping(self) -> None:
+        """Raise unless this node is a mapping (``key: value`` lines)."""
+        if not isinstance(self.node, yaml.MappingNode):
+            raise self.error("expected a mapping of 'key: value' lines here", "indent the fields under this key")
+
+    def keys(self) -> list[str]:
+        """The mapping's keys in file order; duplicate keys are an error."""
+        self.require_mapping()
+        seen: list[str] = []
+        for key_node, _ in self.node.value:
+            key = str(key_node.value)
+            if key in seen:
+                raise InvalidDataError(
+                    f"the key '{key}' appears twice", where=f"{self.source}:{key_node.start_mark.line + 1}: {self._child_path(key)}", fix="keep one"
+                )
+            seen.append(key)
+        return seen
+
+    def check_keys(self, allowed: Sequence[str]) -> None:
+        """Raise for any key not in ``allowed`` (catches typos like 'rep:' for 'reps:')."""
+        for key_node, _ in self.node.value:
+            key = str(key_node.value)
+            if key not in allowed:
+                raise InvalidDataError(
+                    f"unknown field '{key}'",
+                    where=f"{self.source}:{key_node.start_mark.line + 1}: {self._child_path(key)}",
+                    fix=_suggest(key, allowed) + f"allowed here: {', '.join(allowed)}",
+                )
+        self.keys()
+
+    def _child_path(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def has(self, key: str) -> bool:
+        """Whether the mapping has ``key`` (with a non-null value)."""
+        child = self._child(key)
+        return child is not None and not (isinstance(child.node, yaml.ScalarNode) and child.node.tag.endswith(":null"))
+
+    def _child(self, key: str) -> Fields | None:
+        self.require_mapping()
+        for key_node, value_node in self.node.value:
+            if str(key_node.value) == key:
+                return Fields(value_node, self._child_path(key), self.source, self._loader)
+        return None
+
+    def child(self, key: str) -> Fields:
+        """The value under ``key``; raises when missing."""
+        child = self._child(key)
+        if child is None or not self.has(key):
+            raise self.error(f"the field '{key}' is missing", f"add '{key}:' under {self.path or 'the top level'}")
+        return child
+
+    def items(self) -> Iterator[Fields]:
+        """The entries of a list node (``- ...`` lines)."""
+        if not isinstance(self.node, yaml.SequenceNode):
+            raise self.error("expected a list here ('- ' entries)", "write each entry on its own line starting with '- '")
+        for index, item in enumerate(self.node.value):
+            yield Fields(item, f"{self.path}[{index}]", self.source, self._loader)
+
+    # -- scalars --------------------------------------------------------------------------
+    def value(self) -> Any:
+        """The Python value of a scalar node (YAML 1.1 safe types)."""
+        if not isinstance(self.node, yaml.ScalarNode):
+            raise self.error("expected a single value here, not a list or mapping")
+        return self._loader.construct_object(self.node, deep=True)
+
+    def text(self, key: str, *, default: str | None = None, choices: Sequence[str] | None = None) -> str:
+        """A non-empty string field, optionally one of ``choices``."""
+        if not self.has(key):
+            if default is not None:
+                return default
+            return str(self.child(key))  # raises 'missing'
+        field = self.child(key)
+        raw = field.value()
+        if isinstance(raw, bool) or raw is None or isinstance(raw, (list, dict)):
+            raise field.error(f"expected text, got {raw!r}", "quote the value")
+        value = str(raw).strip()
+        if not value:
+            raise field.error("must not be empty")
+        if choices is not None and value not in choices:
+            raise field.error(f"'{value}' is not allowed", f"use one of: {', '.join(choices)}")
+        return value
+
+    def number(
+        self,
+        key: str,
+        *,
+        default: float | None = None,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        integer: bool = False,
+        unit: str = "",
+    ) -> float:
+        """A number field within [minimum, maximum]; ``integer`` requires a whole number."""
+        if not self.has(key):
+            if default is not None:
+                return default
+            self.child(key)  # raises 'missing'
+        field = self.child(key)
+        raw = field.value()
+        unit_text = f" {unit}" if unit else ""
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise field.error(f"expected a number{unit_text}, got {raw!r}", f"write a plain number{', e.g. 10' if integer else ''} without units")
+        if integer and int(raw) != raw:
+            raise field.error(f"expected a whole number, got {raw!r}")
+        if raw != raw:  # NaN
+            raise field.error("expected a number, got .nan")
+        allowed = _range_text(minimum, maximum, unit_text)
+        if minimum is not None and raw < minimum:
+            raise field.error(f"{raw!r}{unit_text} is too small", f"allowed: {allowed}")
+        if maximum is not None and raw > maximum:
+            raise field.error(f"{raw!r}{unit_text} is too large", f"allowed: {allowed}")
+        return float(raw)
+
+    def integer(self, key: str, *, default: int | None = None, minimum: int | None = None, maximum: int | None = None) -> int:
+        """A whole-number field within [minimum, maximum]."""
+        return int(self.number(key, default=None if default is None else float(default), minimum=minimum, maximum=maximum, integer=True))
+
+    def flag(self, key: str, *, default: bool) -> bool:
+        """A yes/no field (true/false)."""
+        if not self.has(key):
+            return default
+        field = self.child(key)
+        raw = field.value()
+        if not isinstance(raw, bool):
+            raise field.error(f"expected true or false, got {raw!r}")
+        return raw
+
+    def date(self, key: str) -> dt.date:
+        """A calendar date field written YYYY-MM-DD."""
+        field = self.child(key)
+        raw = field.value()
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        raise field.error(f"expected a date written YYYY-MM-DD, got {raw!r}", "e.g. 2026-01-05")
+
+
+def _suggest(key: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, list(allowed), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _range_text(minimum: float | None, maximum: float | None, unit_text: str) -> str:
+    if minimum is not None and maximum is not None:
+        return f"{minimum:g} to {maximum:g}{unit_text}"
+    if minimum is not None:
+        return f"at least {minimum:g}{unit_text}"
+    if maximum is not None:
+        return f"at most {maximum:g}{unit_text}"
+    return "any number"
