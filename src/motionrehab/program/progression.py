@@ -15,7 +15,8 @@ in this order:
    morning is missing) was ``hold_rise_nrs`` (1) or more above the pain before: hold.
 5. Otherwise each exercise on its own: hold if less than ``complete_dose_pct`` (80 %) of
    the week's prescribed dose was done (completion = sum over sessions of min(1, done /
-   planned) divided by the prescribed sessions a week), hold if it has no progression
+   planned), at most ``per_day`` sessions counted a day, divided by the prescribed
+   sessions a week), hold if it has no progression
    rule or is at its maximum; else progress: reps or hold seconds + ``step`` (capped at
    ``maximum``); walking x (1 + step_pct/100), step_pct never above
    ``walking_weekly_cap_pct`` (10 %), rounded down to 0.5 min or 10 m.
@@ -114,15 +115,17 @@ def sessions_in_week(prescription: Prescription, sessions: Iterable[SessionLog],
 def completion(exercise: Exercise, phase: Phase, sessions: Iterable[SessionLog]) -> float:
     """Share (0-1) of the week's prescribed dose done: sum of min(1, done/planned) per session / sessions a week.
 
-    A gated exercise is credited with its replacement when the gate replaced it.
+    At most ``per_day`` sessions count on one day (the best ones): cramming is not
+    consistency. A gated exercise is credited with its replacement when the gate replaced it.
     """
-    credit = 0.0
+    by_day: dict[dt.date, list[float]] = {}
     for session in sessions:
         done = session.exercise(exercise.id)
         if done is None and exercise.gate is not None and exercise.gate.otherwise is not None:
             done = session.exercise(exercise.gate.otherwise)
         if done is not None:
-            credit += min(1.0, done.done_fraction)
+            by_day.setdefault(session.started_at.date(), []).append(min(1.0, done.done_fraction))
+    credit = sum(sum(sorted(day, reverse=True)[: exercise.frequency.per_day]) for day in by_day.values())
     return min(1.0, credit / exercise.frequency.sessions_per_week)
 
 
