@@ -88,3 +88,27 @@ def course_sessions() -> tuple[tuple[SessionLog, ...], tuple[Measurement, ...]]:
         for day, metres in w.get("measurements", ()):
             measurements.append(Measurement(at=dt.datetime.combine(start + dt.timedelta(days=day), dt.time(18)), name="walking_pain_free_m", value=metres))
     return tuple(sessions), tuple(measurements)
+
+
+def write_course(store, sessions=None, measurements=None) -> None:  # type: ignore[no-untyped-def]
+    """Record the course in a SessionStore through the live session's API (rep by rep)."""
+    if sessions is None:
+        sessions, measurements = course_sessions()
+    from motionrehab.program.progression import PlannedExercise
+
+    store.assign_prescription(PRESCRIPTION, COURSE_YAML)
+    kinds = {"hinge": "hip_hinge", "walk": "walking"}
+    for s in sessions:
+        plan = [PlannedExercise(e.exercise_id, kinds[e.exercise_id], e.planned) for e in s.exercises]
+        rec = store.open_session(PRESCRIPTION.patient, plan, pain_before=s.pain_before, started_at=s.started_at)
+        for e in s.exercises:
+            if e.planned.reps is not None:
+                for i in range(e.reps):
+                    judged = None if i >= e.reps_measured else i < e.reps_within_criteria
+                    rec.add_repetition(e.exercise_id, set_index=1 + i // e.planned.reps, within_criteria=judged)
+            else:
+                rec.add_walking(e.exercise_id, minutes=e.minutes, metres=e.minutes * 80.0)
+        rec.close(pain_after=s.pain_after, new_tingling=s.new_tingling)
+        store.record_next_morning(rec.session_id, pain_nrs=s.pain_next_morning)
+    for m in measurements:
+        store.add_measurement(PRESCRIPTION.patient, m.name, m.value, at=m.at)

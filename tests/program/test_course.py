@@ -5,7 +5,14 @@ from course import PRESCRIPTION, WEEKS, course_sessions
 
 from motionrehab.program.adherence import score_phase, score_session, weekly_scores
 from motionrehab.program.prescription import Dose
-from motionrehab.program.progression import HOLD, NEW_PHASE, PROGRESS, STEP_BACK, initial_state, replay
+from motionrehab.program.progression import (
+    HOLD,
+    NEW_PHASE,
+    PROGRESS,
+    STEP_BACK,
+    initial_state,
+    replay,
+)
 
 SESSIONS, MEASUREMENTS = course_sessions()
 REVIEWS = replay(PRESCRIPTION, SESSIONS, MEASUREMENTS, through_week=12)

@@ -5,11 +5,14 @@ The work is motionrehab.program.prescription (parsing, validation) and the sessi
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
+from motionrehab.errors import InvalidDataError
 from motionrehab.program.prescription import load_prescription
+from motionrehab.records.store import SessionStore
 
 
 @click.group()
@@ -34,3 +37,38 @@ def check(path: Path) -> None:
             gate = f"; only when pain <= {exercise.gate.max_pain_nrs}" + (" and no tingling" if exercise.gate.no_tingling else "") + (
                 f", else {exercise.gate.otherwise}" if exercise.gate.otherwise else "") if exercise.gate else ""  # fmt: skip
             click.echo(f"  {exercise.id} ({exercise.kind}): {exercise.dose.describe()}, {freq.per_day}x/day on {freq.days_per_week} days/week{gate}{extra}")
+
+
+def store_option(function):  # type: ignore[no-untyped-def]
+    """The shared --store option (a database URL or SQLite file; default $MOTIONREHAB_STORE or the user data folder)."""
+    return click.option("--store", "store_url", metavar="URL", default=None,
+                        help="Session store: a SQLite file or database URL (default: $MOTIONREHAB_STORE, else the user data folder).")(function)  # fmt: skip
+
+
+def open_store(store_url: str | None) -> SessionStore:
+    """Open the session store named by --store (or the default)."""
+    if store_url and "://" not in store_url:
+        store_url = f"sqlite:///{Path(store_url).expanduser().resolve()}"
+    return SessionStore(store_url)
+
+
+@program.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@store_option
+def assign(path: Path, store_url: str | None) -> None:
+    """Validate the prescription in PATH and store it as its patient's current program."""
+    prescription = load_prescription(path)
+    store = open_store(store_url)
+    store.assign_prescription(prescription, path.read_text(encoding="utf-8"))
+    click.echo(f"Assigned {path} to {prescription.patient} (starts {prescription.start_date.isoformat()}) in {store.display_url}")
+    store.close()
+
+
+def parse_day(text: str | None) -> dt.date:
+    """--today YYYY-MM-DD, or today's date."""
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidDataError(f"'{text}' is not a date", where="--today", fix="write it as YYYY-MM-DD") from None
