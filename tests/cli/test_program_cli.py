@@ -116,3 +116,19 @@ def test_unknown_patient_is_a_plain_error(tmp_path, capsys):
 def test_course_yaml_is_the_one_in_the_store(course_store):
     assert SessionStore(f"sqlite:///{course_store}").prescription("P-COURSE").phases[1].name == "Build"
     assert COURSE_YAML.startswith("format: motionrehab-prescription/1")
+
+
+def test_prom_recorded_at_rechecks_with_mcid_verdicts(tmp_path, capsys):
+    store = ["--store", str(tmp_path / "s.sqlite")]
+    assert main(["program", "prom", "P-1", "odi", *"3 3 3 3 3 3 3 3 3 3".split(), "--at", "2026-01-05", *store]) == 0
+    assert capsys.readouterr().out == "P-1: ODI 60 on 2026-01-05 (recorded)\n"
+    assert main(["program", "prom", "P-1", "ODI", *"2 2 3 2 2 3 2 2 - 2".split(), "--at", "2026-02-02", *store]) == 0
+    out = capsys.readouterr().out
+    assert "ODI 44.4 on 2026-02-02" in out and "since the first (2026-01-05): ODI 60 -> 44.4: a meaningful improvement (MCID 10 points)" in out
+    assert main(["program", "prom", "P-1", "ODI", *"2 2 2 2 2 2 2 2 2 2".split(), "--at", "2026-03-02", *store]) == 0
+    out = capsys.readouterr().out
+    assert "since the previous (2026-02-02): ODI 44.4 -> 40: better, but less than the MCID (MCID 10 points)" in out
+    assert main(["program", "prom", "P-1", "nrs", "3", "4", *store]) == 2
+    assert "NRS needs 1 answer, got 2" in capsys.readouterr().err
+    assert main(["program", "prom", "P-1", "lefs", "x", *store]) == 2
+    assert "answer 1 'x' is not a whole number" in capsys.readouterr().err

@@ -12,6 +12,18 @@ import click
 
 from motionrehab.errors import InvalidDataError
 from motionrehab.program.prescription import load_prescription
+from motionrehab.program.proms import (
+    INSTRUMENTS,
+    LEFS,
+    NRS,
+    ODI,
+    PSFS,
+    compare_proms,
+    score_lefs,
+    score_nrs,
+    score_odi,
+    score_psfs,
+)
 from motionrehab.records.store import SessionStore
 
 
@@ -72,3 +84,45 @@ def parse_day(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidDataError(f"'{text}' is not a date", where="--today", fix="write it as YYYY-MM-DD") from None
+
+
+@program.command()
+@click.argument("patient")
+@click.argument("instrument", type=click.Choice(INSTRUMENTS, case_sensitive=False))
+@click.argument("answers", nargs=-1, required=True)
+@click.option("--at", "at_text", default=None, help="Date of the questionnaire, YYYY-MM-DD (default: today).")
+@store_option
+def prom(patient: str, instrument: str, answers: tuple[str, ...], at_text: str | None, store_url: str | None) -> None:
+    """Record a PROM at a recheck (NRS 1 answer, ODI 10 sections 0-5 with '-' for one unanswered, LEFS 20 items 0-4, PSFS 3-5 ratings 0-10).
+
+    Prints the score and, against the first and the previous score of the same instrument, whether the change reaches the MCID.
+    """
+    instrument = instrument.upper()
+    items: list[int | None] = []
+    for index, answer in enumerate(answers, start=1):
+        if answer == "-":
+            items.append(None)
+            continue
+        try:
+            items.append(int(answer))
+        except ValueError:
+            raise InvalidDataError(f"answer {index} '{answer}' is not a whole number", where=f"{instrument} item {index}", fix="write numbers separated by spaces; '-' for an unanswered ODI section") from None
+    at = dt.datetime.combine(parse_day(at_text), dt.time(12))
+    scorers = {NRS: lambda: score_nrs(_single(items), at), ODI: lambda: score_odi(items, at),
+               LEFS: lambda: score_lefs(items, at), PSFS: lambda: score_psfs(items, at)}  # fmt: skip
+    score = scorers[instrument]()
+    store = open_store(store_url)
+    earlier = store.proms(patient, instrument) if patient in store.patients() else ()
+    store.record_prom(patient, score)
+    store.close()
+    click.echo(f"{patient}: {instrument} {score.score:g} on {at.date().isoformat()} (recorded)")
+    if earlier:
+        click.echo(f"  since the first ({earlier[0].at.date().isoformat()}): {compare_proms(earlier[0], score).text}")
+        if len(earlier) > 1:
+            click.echo(f"  since the previous ({earlier[-1].at.date().isoformat()}): {compare_proms(earlier[-1], score).text}")
+
+
+def _single(items: list[int | None]) -> int:
+    if len(items) != 1 or items[0] is None:
+        raise InvalidDataError(f"NRS needs 1 answer, got {len(items)}", where="NRS", fix="give the pain 0-10 as one number")
+    return items[0]

@@ -69,13 +69,13 @@ def score_odi(sections: Sequence[int | None], at: dt.datetime) -> PromScore:
     return PromScore(ODI, at, round(sum(answered) / (5 * len(answered)) * 100, 1), items)
 
 
-def score_lefs(answers: Sequence[int], at: dt.datetime) -> PromScore:
+def score_lefs(answers: Sequence[int | None], at: dt.datetime) -> PromScore:
     """Lower Extremity Functional Scale from its 20 items (0-4 each): 0-80."""
     items = _check_items(LEFS, answers, (20, 20), 4, 0)
     return PromScore(LEFS, at, float(sum(i for i in items if i is not None)), items)
 
 
-def score_psfs(ratings: Sequence[int], at: dt.datetime) -> PromScore:
+def score_psfs(ratings: Sequence[int | None], at: dt.datetime) -> PromScore:
     """Patient-Specific Functional Scale from 3-5 activity ratings (0-10 each): their mean."""
     items = _check_items(PSFS, ratings, (3, 5), 10, 0)
     values = [i for i in items if i is not None]
