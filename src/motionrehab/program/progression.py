@@ -256,7 +256,8 @@ def _exercise_decision(prescription: Prescription, phase: Phase, exercise: Exerc
         return HOLD, before, "done only in place of a gated exercise; the dose stays"
     share = completion(exercise, phase, done)
     if share * 100 < rules.complete_dose_pct - 1e-9:
-        return HOLD, before, (f"{share * 100:.0f} % of the week's prescribed dose was done; "
+        # Rounded down in words so that '80 %' never appears beside 'needs 80 %'.
+        return HOLD, before, (f"{math.floor(share * 100)} % of the week's prescribed dose was done; "
                               f"progressing needs {rules.complete_dose_pct:g} % (consistency before intensity)")  # fmt: skip
     if exercise.progression is None:
         return HOLD, before, "no progression rule: the dose stays"
