@@ -132,3 +132,11 @@ def test_prom_recorded_at_rechecks_with_mcid_verdicts(tmp_path, capsys):
     assert "NRS needs 1 answer, got 2" in capsys.readouterr().err
     assert main(["program", "prom", "P-1", "lefs", "x", *store]) == 2
     assert "answer 1 'x' is not a whole number" in capsys.readouterr().err
+
+
+def test_the_week_in_progress_is_shown_but_not_in_the_phase_score(course_store, capsys):
+    assert main(["adherence", "P-COURSE", "--today", "2026-03-30", "--store", course_store]) == 0
+    out = capsys.readouterr().out
+    assert "   week 13:   0.0   dose 0 %, frequency 0 %, quality -, pacing - (in progress)" in out
+    # Build = weeks 6-12: (85 + 89 + 0 + 98.1 + 100 + 100 + 100) / 7 = 81.73 -> 81.7
+    assert "  phase Build: 81.7 (Mean of 7 weeks:" in out

@@ -47,8 +47,9 @@ def adherence(patient: str, week: int | None, as_json: bool, today_text: str | N
         for s in session_scores:
             click.echo(f"  {s.label}: {s.composite:g}/100")
         return
-    weeks = list(zip(states, scores, strict=True))
-    phases = sorted({state.phase_index for state in states})
+    # The week in progress is shown but left out of the phase scores (its missing days are not missed yet).
+    weeks = list(zip(states, scores, strict=True))[: max(1, current - 1)]
+    phases = sorted({state.phase_index for state, _ in weeks})
     phase_scores = [score_phase(prescription, index, weeks) for index in phases]
     if as_json:
         click.echo(json.dumps({"patient": patient, "weeks": [s.as_dict() for s in scores], "phases": [p.as_dict() for p in phase_scores]}, indent=2))
@@ -57,6 +58,7 @@ def adherence(patient: str, week: int | None, as_json: bool, today_text: str | N
     for score in scores:
         parts = [f"{name} {'-' if value is None else f'{100 * value:.0f} %'}" for name, value in
                  (("dose", score.dose), ("frequency", score.frequency), ("quality", score.quality), ("pacing", score.pacing))]  # fmt: skip
-        click.echo(f"  {score.label:>8}: {score.composite:5.1f}   {', '.join(parts)}")
+        so_far = " (in progress)" if score.label == f"week {current}" else ""
+        click.echo(f"  {score.label:>8}: {score.composite:5.1f}   {', '.join(parts)}{so_far}")
     for p in phase_scores:
         click.echo(f"  {p.label}: {p.composite:g} ({p.explanation[0]})")
