@@ -147,3 +147,26 @@ def test_default_location_is_the_user_data_folder(tmp_path, monkeypatch):
     assert default_store_url() == f"sqlite:///{tmp_path / 'motionrehab' / 'sessions' / 'motionrehab.sqlite'}"
     monkeypatch.setenv("MOTIONREHAB_STORE", "postgresql+psycopg://u:p@db.example/clinic")
     assert default_store_url() == "postgresql+psycopg://u:p@db.example/clinic"
+
+
+def test_a_newer_migration_is_applied_once_on_open_and_a_newer_database_is_refused(store, monkeypatch):
+    import motionrehab.records.store as store_module
+    from motionrehab.errors import MotionRehabError
+
+    store.add_measurement("P-3", "walking_m", 800.0, at=T0)
+
+    def add_column(conn):
+        conn.execute(sa.text("ALTER TABLE measurements ADD COLUMN device VARCHAR(40)"))
+
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, (2, "measurements.device", add_column)))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    upgraded = SessionStore(store.url)
+    assert upgraded.schema_version() == 2 and upgraded.measurements("P-3")[0].value == 800.0
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM measurements WHERE device IS NULL")).scalar() == 1
+    SessionStore(store.url).close()  # opening again does not re-run migration 2 (it would fail: the column exists)
+    upgraded.close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
+    with pytest.raises(MotionRehabError, match="schema version 2, newer than this motionrehab"):
+        SessionStore(store.url)
