@@ -140,3 +140,21 @@ def test_the_week_in_progress_is_shown_but_not_in_the_phase_score(course_store, 
     assert "   week 13:   0.0   dose 0 %, frequency 0 %, quality -, pacing - (in progress)" in out
     # Build = weeks 6-12: (85 + 89 + 0 + 98.1 + 100 + 100 + 100) / 7 = 81.73 -> 81.7
     assert "  phase Build: 81.7 (Mean of 7 weeks:" in out
+
+
+def test_morning_pain_is_added_to_the_latest_session(tmp_path, capsys):
+    import datetime as dt
+
+    from motionrehab.program.prescription import Dose
+    from motionrehab.program.progression import PlannedExercise
+
+    url = tmp_path / "s.sqlite"
+    store = SessionStore(f"sqlite:///{url}")
+    for day in (5, 6):
+        rec = store.open_session("P-1", [PlannedExercise("hinge", "hip_hinge", Dose(2, 8))], pain_before=3, started_at=dt.datetime(2026, 1, day, 9))
+        rec.close(pain_after=4)
+    assert main(["program", "morning", "P-1", "--pain", "5", "--new-tingling", "--store", str(url)]) == 0
+    assert capsys.readouterr().out == "Recorded: pain 5/10 the morning after the session of 2026-01-06 09:00 (2 points above the pain before it); new tingling or numbness\n"
+    first, second = store.session_logs("P-1")
+    assert (first.pain_next_morning, second.pain_next_morning, second.new_tingling) == (None, 5, True)
+    assert main(["program", "morning", "P-2", "--pain", "1", "--store", str(url)]) == 2

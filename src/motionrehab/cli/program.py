@@ -126,3 +126,23 @@ def _single(items: list[int | None]) -> int:
     if len(items) != 1 or items[0] is None:
         raise InvalidDataError(f"NRS needs 1 answer, got {len(items)}", where="NRS", fix="give the pain 0-10 as one number")
     return items[0]
+
+
+@program.command()
+@click.argument("patient")
+@click.option("--pain", type=click.IntRange(0, 10), required=True, help="Pain this morning, 0-10.")
+@click.option("--new-tingling", is_flag=True, help="New tingling or numbness since the session.")
+@store_option
+def morning(patient: str, pain: int, new_tingling: bool, store_url: str | None) -> None:
+    """Record the next-morning pain after PATIENT's latest session (the progression rules need it)."""
+    store = open_store(store_url)
+    stored = store.stored_sessions(patient)
+    if not stored:
+        raise InvalidDataError(f"no session recorded for {patient}", where="morning", fix="record a session first")
+    latest = stored[-1]
+    store.record_next_morning(latest.id, pain_nrs=pain, new_tingling=new_tingling)
+    store.close()
+    rise = pain - latest.log.pain_before
+    settled = "settled" if rise <= 0 else f"{rise} point{'s' if rise > 1 else ''} above the pain before it"
+    click.echo(f"Recorded: pain {pain}/10 the morning after the session of {latest.log.started_at:%Y-%m-%d %H:%M} ({settled})"
+               + ("; new tingling or numbness" if new_tingling else ""))  # fmt: skip
