@@ -170,3 +170,30 @@ def test_a_newer_migration_is_applied_once_on_open_and_a_newer_database_is_refus
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
     with pytest.raises(MotionRehabError, match="schema version 2, newer than this motionrehab"):
         SessionStore(store.url)
+
+
+def test_a_measured_repetition_keeps_its_faults_and_unit_named_numbers(store):
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Rep:  # the shape of measures.hip_hinge.HingeRepetition
+        index: int
+        t_start_s: float
+        t_end_s: float
+        eccentric_s: float
+        peak_trunk_inclination_deg: float
+        lateral_shift_deg: float | None
+        lumbar_flexion_change_deg: float
+        faults: tuple[str, ...]
+        score: int
+
+    rec = store.open_session("P-4", PLAN, pain_before=2, started_at=T0)
+    rec.add_measured_repetition("hinge", Rep(1, 1.0, 6.5, 2.9, 41.25, None, float("nan"), (), 100))
+    rec.add_measured_repetition("hinge", Rep(2, 7.0, 10.0, 1.2, 28.0, 3.0, 4.0, ("rushed_eccentric", "incomplete_hinge"), 55))
+    first, second = store.repetitions(rec.session_id)
+    assert (first.within_criteria, first.faults, first.t_start_s, first.t_end_s) == (True, (), 1.0, 6.5)
+    assert first.metrics == {"eccentric_s": 2.9, "peak_trunk_inclination_deg": 41.25}
+    assert second.within_criteria is False and second.faults == ("rushed_eccentric", "incomplete_hinge")
+    assert second.metrics == {"eccentric_s": 1.2, "peak_trunk_inclination_deg": 28.0, "lateral_shift_deg": 3.0, "lumbar_flexion_change_deg": 4.0}
+    hinge = store.stored_sessions("P-4")[0].log.exercises[0]
+    assert (hinge.reps, hinge.reps_measured, hinge.reps_within_criteria) == (2, 2, 1)

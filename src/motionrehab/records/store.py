@@ -28,13 +28,15 @@ SessionLog (what the progression engine and adherence scoring read).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import platformdirs
 import sqlalchemy as sa
@@ -597,6 +599,22 @@ def _insert_measurement(conn: Connection, patient: int, session_id: int | None, 
     return _new_id(conn.execute(sa.insert(measurements).values(**values)))
 
 
+_METRIC_SUFFIXES = ("_deg", "_s", "_m", "_pct")
+
+
+class MeasuredRepetition(Protocol):
+    """What a measure's repetition result offers the store: its times (s) and its fault names."""
+
+    @property
+    def t_start_s(self) -> float: ...  # noqa: D102
+
+    @property
+    def t_end_s(self) -> float: ...  # noqa: D102
+
+    @property
+    def faults(self) -> tuple[str, ...]: ...  # noqa: D102
+
+
 class SessionRecorder:
     """Writes one session as it happens; every call is committed before it returns."""
 
@@ -646,6 +664,23 @@ class SessionRecorder:
                 conn.execute(sa.insert(repetition_metrics), [dict(repetition_id=rep_id, name=name, value=float(value)) for name, value in metrics.items()])
         self._rep_counts[key] = rep_index
         return rep_index
+
+    def add_measured_repetition(self, exercise_id: str, rep: MeasuredRepetition, *, set_index: int = 1) -> int:
+        """Record a repetition judged by a measure (e.g. measures.hip_hinge.HingeRepetition) and commit it.
+
+        Within criteria means no fault. Every finite number field whose name ends with a unit
+        (``_deg``, ``_s``, ``_m``, ``_pct``) is stored as a metric, so the store needs no
+        knowledge of each measure's result type.
+        """
+        metrics: dict[str, float] = {}
+        if dataclasses.is_dataclass(rep):
+            for item in dataclasses.fields(rep):
+                value = getattr(rep, item.name)
+                if item.name.endswith(_METRIC_SUFFIXES) and item.name not in ("t_start_s", "t_end_s") and isinstance(value, (int, float)) \
+                        and not isinstance(value, bool) and math.isfinite(value):  # fmt: skip
+                    metrics[item.name] = float(value)
+        return self.add_repetition(exercise_id, set_index=set_index, t_start_s=rep.t_start_s, t_end_s=rep.t_end_s,
+                                   within_criteria=not rep.faults, faults=tuple(rep.faults), metrics=metrics)  # fmt: skip
 
     def add_walking(self, exercise_id: str, *, minutes: float, metres: float = 0.0) -> None:
         """Record a walking bout (minutes and metres) and commit it."""
