@@ -121,3 +121,17 @@ def test_a_replaced_stretch_counts_for_completion_and_alternatives_hold():
     assert review.decision("glide").reason == "done only in place of a gated exercise; the dose stays"
     assert review.decision("aslr").reason.startswith("0 % of the week's prescribed dose was done")
     assert review.decision("hinge").action == PROGRESS
+
+
+def test_a_replacement_that_is_also_prescribed_is_planned_once():
+    text = (Path(__file__).resolve().parents[2] / "examples" / "prescription.yaml").read_text()
+    # Phase 1 gets a gated stretch whose replacement, the glide, is already in the phase.
+    text = text.replace("      - id: hinge\n        kind: hip_hinge\n        dose: {sets: 2, reps: 8}",
+                        "      - id: stretch\n        kind: hamstring_stretch\n        dose: {sets: 2, hold_s: 20}\n"
+                        "        frequency: {per_day: 1, days_per_week: 5}\n        gate: {max_pain_nrs: 2, otherwise: glide}\n"
+                        "      - id: hinge\n        kind: hip_hinge\n        dose: {sets: 2, reps: 8}", 1)  # fmt: skip
+    p = parse_prescription(text, "x.yaml")
+    plan = plan_session(p, initial_state(p), pain_nrs=4, tingling=False)
+    assert [item.exercise_id for item in plan.exercises] == ["breathing", "glide", "hinge", "bridge", "walk"]
+    calm = plan_session(p, initial_state(p), pain_nrs=1, tingling=False)
+    assert [item.exercise_id for item in calm.exercises] == ["breathing", "glide", "stretch", "hinge", "bridge", "walk"]

@@ -360,10 +360,12 @@ def plan_session(prescription: Prescription, state: ProgramState, *, pain_nrs: i
         gate = exercise.gate
         if gate is not None and (pain_nrs > gate.max_pain_nrs or (gate.no_tingling and tingling)):
             why = f"pain {pain_nrs}/10 is above {gate.max_pain_nrs}" if pain_nrs > gate.max_pain_nrs else "tingling today"
-            if gate.otherwise is not None and all(p.exercise_id != gate.otherwise for p in planned):
+            if gate.otherwise is not None:
                 other = phase.exercise(gate.otherwise)
                 note = f"instead of {exercise.id}: {why}" + (f"; {shortened}" if shortened else "")
                 planned.append(PlannedExercise(other.id, other.kind, _scaled(state.doses[other.id], dose_pct), note))
             continue
         planned.append(PlannedExercise(exercise.id, exercise.kind, _scaled(state.doses[exercise.id], dose_pct), shortened))
-    return SessionPlan(exercises=tuple(planned), dose_pct=dose_pct)
+    # A replacement that is also prescribed in its own right is done once (its first place in the list).
+    unique = [item for index, item in enumerate(planned) if all(p.exercise_id != item.exercise_id for p in planned[:index])]
+    return SessionPlan(exercises=tuple(unique), dose_pct=dose_pct)
