@@ -1,0 +1,209 @@
+"""Raw log, recording folder, re-decoding and the replay / synthetic transports (no D-Bus needed)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from motionrehab.errors import InputFileError, InvalidDataError
+from motionrehab.sensors.ble.clock import fit_clock
+from motionrehab.sensors.ble.profiles import polar_pmd, rsc, witmotion
+from motionrehab.sensors.ble.rawlog import RAW_LOG_NAME, RawLogWriter, read_raw_log
+from motionrehab.sensors.ble.recorder import Recorder, record
+from motionrehab.sensors.ble.recording import (
+    SIDECAR_NAME,
+    SensorSpec,
+    decode_recording,
+    read_footpod_csv,
+    replay_recording,
+)
+from motionrehab.sensors.ble.transport import ReplayTransport, SyntheticDevice, SyntheticTransport
+from motionrehab.sensors.imu_csv import read_imu_csv
+
+IMU = "AA:BB:CC:00:00:01"
+POD = "AA:BB:CC:00:00:02"
+
+
+def witmotion_packets(n: int) -> tuple[bytes, ...]:
+    # flat sensor (+1 g on z = 2048 raw) with a slowly changing gyro x
+    return tuple(witmotion.encode_frame((i % 7, -(i % 5), 2048, i % 100, 0, -3, 0, 0, 0)) for i in range(n))
+
+
+def rsc_packets(n: int) -> tuple[bytes, ...]:
+    return tuple(rsc.encode_rsc(rsc.RscMeasurement(320 + i, 100 + i % 10, False, 120, 1000 + 12 * i))
+                 for i in range(n))  # fmt: skip
+
+
+def two_sensor_recording(folder: Path, n_imu: int = 300, n_pod: int = 60, count: int | None = None):
+    transport = SyntheticTransport([
+        SyntheticDevice(IMU, "WT901BLE67", "witmotion", witmotion_packets(n_imu), 200.0),
+        SyntheticDevice(POD, "Footpod", "rsc", rsc_packets(n_pod), 1.0),
+    ])  # fmt: skip
+    specs = [SensorSpec(IMU, "witmotion", "shin", "left", name="WT901BLE67"),
+             SensorSpec(POD, "rsc", "footpod", "right", name="Footpod")]  # fmt: skip
+    return record(transport, specs, folder, samples_per_sensor=count, duration_s=None if count else 1.0)
+
+
+def test_record_exact_counts_csv_sidecar_and_private_files(tmp_path: Path) -> None:
+    out = tmp_path / "rec"
+    contents = two_sensor_recording(out, count=20)
+    imu = contents.sensor(IMU)
+    pod = contents.sensor(POD)
+    assert imu.n_samples == 20 and pod.n_samples == 20
+    assert imu.malformed_count == pod.malformed_count == 0
+    csv_imu = read_imu_csv(out / imu.spec.csv_name)
+    assert csv_imu.n_samples == 20
+    assert csv_imu.placement == "shin" and csv_imu.side == "left"
+    np.testing.assert_array_equal(csv_imu.acc_m_s2[:, 2], np.full(20, 9.80665))
+    np.testing.assert_array_equal(csv_imu.gyr_deg_s[:, 0], np.arange(20) / 32768.0 * 2000.0)
+    # the CSV is lossless: identical floats to the decoded samples
+    np.testing.assert_array_equal(csv_imu.t_s, imu.imu.t_s)
+    footpod = read_footpod_csv(out / pod.spec.csv_name)
+    np.testing.assert_array_equal(footpod.speed_m_s, (320 + np.arange(20)) / 256.0)
+    np.testing.assert_array_equal(footpod.total_distance_m, (1000 + 12 * np.arange(20)) / 10.0)
+    assert np.all(np.diff(footpod.t_s) == pytest.approx(1.0, abs=1e-6))  # synthetic host times 1 s apart
+    body = json.loads((out / SIDECAR_NAME).read_text())
+    assert body["format"] == "motionrehab-ble-recording" and body["version"] == 1
+    devices = {d["address"]: d for d in body["devices"]}
+    assert devices[IMU]["samples"] == 20 and devices[IMU]["profile"] == "witmotion"
+    assert devices[IMU]["sampling_rate_hz"] == pytest.approx(200.0, rel=1e-4)  # Unix-time float resolution
+    assert devices[POD]["clock"]["kind"] == "host"
+    assert devices[IMU]["malformed"] == {"count": 0, "examples": []}
+    for path in out.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+
+
+def test_redecoding_the_raw_log_reproduces_the_csv_exactly(tmp_path: Path) -> None:
+    out = tmp_path / "rec"
+    two_sensor_recording(out, count=50)
+    before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    sidecar_before = json.loads((out / SIDECAR_NAME).read_text())
+    for path in out.glob("*.csv"):
+        path.unlink()
+    replay_recording(out)
+    after = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    assert len(before) == 2
+    assert after == before
+    assert json.loads((out / SIDECAR_NAME).read_text()) == sidecar_before
+
+
+def test_malformed_packets_are_counted_and_reported(tmp_path: Path) -> None:
+    good = rsc_packets(5)
+    packets = (good[0], b"\x03\x00", good[1], b"", good[2], b"\x01\x10\x00\x50\x01\x02\x03")
+    transport = SyntheticTransport([SyntheticDevice(POD, "Footpod", "rsc", packets, 10.0)])
+    contents = record(transport, [SensorSpec(POD, "rsc", "footpod")], tmp_path / "rec", duration_s=0.5)
+    pod = contents.sensor(POD)
+    assert pod.n_notifications == 6
+    assert pod.n_samples == 3
+    assert pod.malformed_count == 3
+    assert [m.hex for m in pod.malformed_examples] == ["0300", "", "0110005001020" "3"]
+    assert "mandatory fields need 4" in pod.malformed_examples[0].problem
+    assert "unexpected trailing byte" in pod.malformed_examples[2].problem
+    body = json.loads((tmp_path / "rec" / SIDECAR_NAME).read_text())
+    assert body["devices"][0]["malformed"]["count"] == 3
+
+
+def test_raw_log_cut_mid_line_is_read_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / RAW_LOG_NAME
+    writer = RawLogWriter(path)
+    writer.event(100.0, IMU, "connected")
+    for i in range(5):
+        writer.notification(100.0 + i, IMU, witmotion.NOTIFY_UUID, bytes([i, 255]))
+    writer.close()
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write('not json\n{"t": 200.0, "dev": "x", "ch')  # a damaged line, then a kill mid-line
+    log = read_raw_log(path)
+    assert log.truncated_last_line is True
+    assert log.bad_lines == (7,)
+    assert [e.data for e in log.entries if e.data is not None] == [bytes([i, 255]) for i in range(5)]
+    assert log.entries[0].event == "connected"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with pytest.raises(InputFileError, match="no raw notification log"):
+        read_raw_log(tmp_path / "missing.jsonl")
+
+
+def test_flush_progress_is_reported(tmp_path: Path) -> None:
+    flushed: list[int] = []
+    writer = RawLogWriter(tmp_path / RAW_LOG_NAME, flush_interval_s=3600.0, on_flush=flushed.append)
+    for i in range(3):
+        writer.notification(float(i), IMU, witmotion.NOTIFY_UUID, b"\x00")
+    assert flushed == []  # nothing flushed yet (interval not reached)
+    writer.flush()
+    writer.notification(4.0, IMU, witmotion.NOTIFY_UUID, b"\x00")
+    writer.close()
+    assert flushed == [3, 4]
+
+
+def test_replay_transport_plays_the_recorded_notifications(tmp_path: Path) -> None:
+    out = tmp_path / "rec"
+    two_sensor_recording(out, count=30)
+    log = read_raw_log(out / RAW_LOG_NAME)
+    recorded = [(e.characteristic, e.data, e.t_host_s) for e in log.entries if e.device == IMU and e.data is not None]
+
+    async def play() -> tuple[list[str | None], list[tuple[str, bytes, float]]]:
+        transport = ReplayTransport(out)
+        ads = await transport.scan(0.0)
+        got: list[tuple[str, bytes, float]] = []
+        link = await transport.connect(IMU, lambda: None)
+        await link.start_notify(witmotion.NOTIFY_UUID, lambda c, d, t: got.append((c, d, t)))
+        await transport.links[IMU].done.wait()
+        await link.disconnect()
+        return [a.profile_name for a in ads], got
+
+    profiles, got = asyncio.run(play())
+    assert profiles == ["witmotion", "rsc"]
+    assert len(got) == 30
+    assert got == recorded
+
+
+def test_polar_device_clock_is_mapped_to_host_time(tmp_path: Path) -> None:
+    # 10 frames of 5 ACC samples at 52 Hz, device epoch far from host time
+    frames = []
+    for f in range(10):
+        samples = [(0, 0, 1000 + f * 5 + k) for k in range(5)]
+        frames.append(polar_pmd.encode_pmd_frame(polar_pmd.ACC, 10**12 + round((f + 1) * 5 * 1e9 / 52), samples))
+    transport = SyntheticTransport([SyntheticDevice(IMU, "Polar Sense", "polar_pmd", tuple(frames), 52.0 / 5)])
+    contents = record(transport, [SensorSpec(IMU, "polar_pmd", "trunk_t12")], tmp_path / "rec", samples_per_sensor=50)
+    sensor = contents.sensor(IMU)
+    assert sensor.n_samples == 50
+    assert sensor.clock.kind == "device" and sensor.clock.pairs == 10
+    # samples keep the device's 1/52 s spacing (not the notification spacing)
+    assert np.diff(sensor.imu.t_s) == pytest.approx(np.full(49, 1 / 52), abs=1e-6)
+    np.testing.assert_allclose(sensor.imu.acc_m_s2[:, 2], (1000 + np.arange(50)) * 9.80665e-3, rtol=0, atol=1e-12)
+
+
+def test_clock_fit_recovers_drift_and_never_maps_after_receipt() -> None:
+    rng = np.random.default_rng(3)
+    device = np.arange(0, 60, 0.1)  # 60 s of notifications every 100 ms
+    latency = 0.005 + rng.exponential(0.01, device.size)
+    host = 1.7e9 + device * (1 + 40e-6) + latency  # device clock 40 ppm slow
+    model = fit_clock(device, host)
+    assert model.drift_ppm == pytest.approx(40.0, abs=3.0)
+    mapped = model.to_host(device)
+    assert np.all(mapped <= host + 1e-9)
+    assert float(np.min(host - mapped)) < 0.002
+    assert model.latency_spread_s == pytest.approx(float(np.ptp(host - mapped)), abs=1e-9)
+
+
+def test_recorder_refuses_bad_requests(tmp_path: Path) -> None:
+    transport = SyntheticTransport([])
+    with pytest.raises(InvalidDataError, match="no sensor"):
+        Recorder(transport, [], tmp_path / "a", duration_s=1)
+    with pytest.raises(InvalidDataError, match="listed twice"):
+        Recorder(transport, [SensorSpec(IMU, "rsc", "footpod")] * 2, tmp_path / "a", duration_s=1)
+    with pytest.raises(InvalidDataError, match="unknown placement 'ear'"):
+        Recorder(transport, [SensorSpec(IMU, "rsc", "ear")], tmp_path / "a", duration_s=1)
+    with pytest.raises(InvalidDataError, match="no end"):
+        Recorder(transport, [SensorSpec(IMU, "rsc", "footpod")], tmp_path / "a")
+    out = tmp_path / "rec"
+    two_sensor_recording(out, count=5)
+    with pytest.raises(InvalidDataError, match="already holds a recording"):
+        two_sensor_recording(out, count=5)
+    with pytest.raises(InputFileError, match="no recording.json"):
+        decode_recording(tmp_path)
