@@ -56,6 +56,9 @@ class ClockModel:
 #: fewer pairs than this, or a span shorter than MIN_SPAN_S, gives no drift estimate (drift 0)
 MIN_PAIRS_FOR_DRIFT = 10
 MIN_SPAN_S = 5.0
+#: quartz clocks of BLE sensors are within about +-50 ppm; a fitted drift beyond this means
+#: the notifications were not received in real time (buffered, replayed), so none is applied
+MAX_PLAUSIBLE_DRIFT_PPM = 1000.0
 
 
 def fit_clock(device_s: np.ndarray, host_s: np.ndarray) -> ClockModel:
@@ -76,6 +79,8 @@ def fit_clock(device_s: np.ndarray, host_s: np.ndarray) -> ClockModel:
                   for k in range(edges.size - 1) if np.any(stretch == k)]  # fmt: skip
         if len(lowest) >= 2:
             drift = float(np.polyfit(elapsed[lowest], lag[lowest], 1)[0])
+        if abs(drift) * 1e6 > MAX_PLAUSIBLE_DRIFT_PPM:
+            drift = 0.0
     residual = lag - drift * elapsed + (host[0] - device[0])
     return ClockModel(kind="device", offset_s=float(residual.min()), drift_ppm=drift * 1e6,
                       reference_device_s=reference, pairs=int(device.size),

@@ -222,8 +222,13 @@ class Recorder:
             except TransportError as error:
                 if link is not None:
                     await link.disconnect()
+                if progress.connected:
+                    # the link dropped while subscribing or starting: a gap like any other drop
+                    progress.disconnections += 1
+                    log.event(time.time(), spec.address, "disconnected", str(error))
+                else:
+                    log.event(time.time(), spec.address, "connect_failed", str(error))
                 progress.connected = False
-                log.event(time.time(), spec.address, "connect_failed", str(error))
                 self._say(f"{spec.address}: {error}; retrying in {backoff:.1f} s")
                 await self._sleep_or_stop(backoff)
                 backoff = min(backoff * 2.0, self.reconnect_max_s)
