@@ -21,6 +21,7 @@ from motionrehab.sensors.ble.recording import (
     decode_recording,
     read_footpod_csv,
     replay_recording,
+    write_sidecar,
 )
 from motionrehab.sensors.ble.transport import ReplayTransport, SyntheticDevice, SyntheticTransport
 from motionrehab.sensors.imu_csv import read_imu_csv
@@ -207,3 +208,36 @@ def test_recorder_refuses_bad_requests(tmp_path: Path) -> None:
         two_sensor_recording(out, count=5)
     with pytest.raises(InputFileError, match="no recording.json"):
         decode_recording(tmp_path)
+
+
+def test_recording_a_replay_reproduces_the_csv_byte_for_byte_across_a_drop(tmp_path: Path) -> None:
+    # a Polar recording written by hand: 6 frames, a drop (2 frames never arrive), 6 more frames
+    source = tmp_path / "source"
+    source.mkdir()
+    write_sidecar(source, 1_800_000_000.0, [SensorSpec(IMU, "polar_pmd", "sacrum", name="Polar Sense")])
+    writer = RawLogWriter(source / RAW_LOG_NAME)
+    writer.event(1_800_000_000.1, IMU, "connected")
+    t_host = 1_800_000_000.2
+    for f in list(range(6)) + ["drop"] + list(range(8, 14)):
+        if f == "drop":
+            writer.event(t_host, IMU, "disconnected")
+            writer.event(t_host + 0.3, IMU, "connected")
+            t_host += 0.5
+            continue
+        samples = [(f, 2 * f, 1000 + 10 * f + k) for k in range(10)]
+        frame = polar_pmd.encode_pmd_frame(polar_pmd.ACC, 10**15 + round((f + 1) * 10 * 1e9 / 52), samples, compressed=True)
+        writer.notification(t_host, IMU, polar_pmd.DATA_UUID, frame)
+        t_host += 10 / 52
+    writer.close()
+    original = replay_recording(source)
+    sensor = original.sensor(IMU)
+    assert sensor.n_samples == 120
+    assert len(sensor.gaps) == 1 and sensor.gaps[0].samples_missing == 20
+    replayed = record(ReplayTransport(source), [SensorSpec(IMU, "polar_pmd", "sacrum", name="Polar Sense")],
+                      tmp_path / "replayed", samples_per_sensor=120, duration_s=10.0,
+                      reconnect_initial_s=0.01)  # fmt: skip
+    again = replayed.sensor(IMU)
+    assert again.n_samples == 120
+    assert len(again.gaps) == 1 and again.gaps[0].samples_missing == 20
+    name = sensor.spec.csv_name
+    assert (tmp_path / "replayed" / name).read_bytes() == (source / name).read_bytes()

@@ -118,7 +118,8 @@ class Recorder:
         if (folder / SIDECAR_NAME).exists() or (folder / RAW_LOG_NAME).exists():
             raise InvalidDataError("the folder already holds a recording", where=str(folder),
                                    fix="choose a new --out folder; recordings are never overwritten")  # fmt: skip
-        self.started_unix_s = time.time()
+        origin = self.transport.time_origin_unix_s
+        self.started_unix_s = time.time() if origin is None else origin
         write_sidecar(folder, self.started_unix_s, self.sensors)
         self._log = RawLogWriter(folder / RAW_LOG_NAME, flush_interval_s=self.flush_interval_s,
                                  on_flush=self._on_flush)  # fmt: skip

@@ -79,7 +79,13 @@ class Link(ABC):
 
 
 class Transport(ABC):
-    """Where devices and their notifications come from."""
+    """Where devices and their notifications come from.
+
+    ``time_origin_unix_s``: the recording start a recorder should use (a replay keeps the
+    original recording's, so that re-recording a replay reproduces its CSVs); None: now.
+    """
+
+    time_origin_unix_s: float | None = None
 
     @abstractmethod
     async def scan(self, timeout_s: float) -> list[Advertisement]:
@@ -168,8 +174,10 @@ class BleakTransport(Transport):
 class _QueueLink(Link):
     """A link that plays a list of (characteristic, data, host time) once subscribed."""
 
-    def __init__(self, items: Sequence[tuple[str, bytes, float]], start_after_write: bool) -> None:
+    def __init__(self, items: Sequence[tuple[str, bytes, float]], start_after_write: bool,
+                 on_end: Callable[[], None] | None = None) -> None:  # fmt: skip
         self._items = items
+        self._on_end = on_end
         self._handlers: dict[str, NotificationHandler] = {}
         self._task: asyncio.Task[None] | None = None
         self._start_after_write = start_after_write
@@ -184,6 +192,8 @@ class _QueueLink(Link):
             if i % 64 == 63:
                 await asyncio.sleep(0)  # let the consumer run now and then
         self.done.set()
+        if self._on_end is not None:
+            self._on_end()
 
     def _start(self) -> None:
         if self._task is None:
@@ -208,18 +218,28 @@ class _QueueLink(Link):
 
 
 class ReplayTransport(Transport):
-    """Replays a recorded raw log: each device's notifications with their recorded host times."""
+    """Replays a recorded raw log: each device's notifications with their recorded host times.
+
+    Each recorded connection is replayed as one connection: when its notifications are
+    played, the link reports a disconnection and the next ``connect`` plays the next one
+    (so a recorder sees the same drops and starts fresh decoders at the same places).
+    """
 
     def __init__(self, folder: str | Path) -> None:
         from motionrehab.sensors.ble.recording import read_sidecar
 
         self.folder = Path(folder)
-        _, self.specs, body = read_sidecar(self.folder)
+        self.time_origin_unix_s, self.specs, body = read_sidecar(self.folder)
         log = read_raw_log(self.folder / body.get("raw_log", RAW_LOG_NAME))
-        self._items: dict[str, list[tuple[str, bytes, float]]] = {s.address: [] for s in self.specs}
+        self._segments: dict[str, list[list[tuple[str, bytes, float]]]] = {s.address: [] for s in self.specs}
         for entry in log.entries:
-            if entry.data is not None and entry.device in self._items:
-                self._items[entry.device].append((entry.characteristic, entry.data, entry.t_host_s))
+            segments = self._segments.get(entry.device)
+            if segments is None:
+                continue
+            if entry.event == "connected" or (entry.data is not None and not segments):
+                segments.append([])
+            if entry.data is not None:
+                segments[-1].append((entry.characteristic, entry.data, entry.t_host_s))
         self.links: dict[str, _QueueLink] = {}
 
     async def scan(self, timeout_s: float) -> list[Advertisement]:
@@ -229,9 +249,16 @@ class ReplayTransport(Transport):
 
     async def connect(self, address: str, on_disconnect: Callable[[], None], timeout_s: float = 10.0) -> Link:
         """A link that plays this device's recorded notifications once subscribed."""
-        if address not in self._items:
+        segments = self._segments.get(address)
+        if segments is None:
             raise TransportError(f"{address} is not in the recording {self.folder}")
-        link = self.links[address] = _QueueLink(self._items[address], start_after_write=False)
+        if not segments:
+            raise TransportError(f"{address}: every recorded connection has been replayed")
+        items = segments.pop(0)
+        link = self.links[address] = _QueueLink(items, start_after_write=False,
+                                                 on_end=on_disconnect if segments else None)  # fmt: skip
+        if not items:
+            link.done.set()
         return link
 
 
