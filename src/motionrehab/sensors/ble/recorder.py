@@ -68,13 +68,15 @@ class Recorder:
         connect_timeout_s: time allowed for one connection attempt.
         on_flush: called with the number of notifications safely written after each flush.
         on_event: called with a line of text for connections, drops and reconnects.
+        require_end: refuse a recording with neither duration nor sample count (False: it
+            runs until :meth:`stop`, e.g. Ctrl-C on the command line).
     """
 
     def __init__(self, transport: Transport, sensors: Sequence[SensorSpec], out_dir: str | Path, *,
                  duration_s: float | None = None, samples_per_sensor: int | None = None,
                  flush_interval_s: float = 0.5, reconnect_initial_s: float = 0.2, reconnect_max_s: float = 5.0,
                  connect_timeout_s: float = 10.0, on_flush: Callable[[int], None] | None = None,
-                 on_event: Callable[[str], None] | None = None) -> None:  # fmt: skip
+                 on_event: Callable[[str], None] | None = None, require_end: bool = True) -> None:  # fmt: skip
         if not sensors:
             raise InvalidDataError("no sensor to record", where="recorder", fix="name at least one --device")
         if len({s.address for s in sensors}) != len(sensors):
@@ -84,7 +86,7 @@ class Recorder:
             if spec.placement not in PLACEMENTS:
                 raise InvalidDataError(f"unknown placement {spec.placement!r}", where=f"device {spec.address}",
                                        fix=f"use one of {', '.join(PLACEMENTS)}")  # fmt: skip
-        if duration_s is None and samples_per_sensor is None:
+        if require_end and duration_s is None and samples_per_sensor is None:
             raise InvalidDataError("the recording has no end", where="recorder",
                                    fix="give a duration or a number of samples per sensor")  # fmt: skip
         self.transport = transport
