@@ -23,7 +23,12 @@ from motionrehab.sensors.ble.recording import (
     replay_recording,
     write_sidecar,
 )
-from motionrehab.sensors.ble.transport import ReplayTransport, SyntheticDevice, SyntheticTransport
+from motionrehab.sensors.ble.transport import (
+    ReplayTransport,
+    SyntheticDevice,
+    SyntheticTransport,
+    TransportError,
+)
 from motionrehab.sensors.imu_csv import read_imu_csv
 
 IMU = "AA:BB:CC:00:00:01"
@@ -241,3 +246,31 @@ def test_recording_a_replay_reproduces_the_csv_byte_for_byte_across_a_drop(tmp_p
     assert len(again.gaps) == 1 and again.gaps[0].samples_missing == 20
     name = sensor.spec.csv_name
     assert (tmp_path / "replayed" / name).read_bytes() == (source / name).read_bytes()
+
+
+class FlakyTransport(SyntheticTransport):
+    """Refuses the first ``failures`` connection attempts (a sensor still out of range)."""
+
+    def __init__(self, devices: list[SyntheticDevice], failures: int) -> None:
+        super().__init__(devices)
+        self.failures = failures
+        self.attempts = 0
+
+    async def connect(self, address, on_disconnect, timeout_s=10.0):  # type: ignore[no-untyped-def]
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise TransportError(f"cannot connect to {address}: not found")
+        return await super().connect(address, on_disconnect, timeout_s)
+
+
+def test_failed_connections_are_retried_with_doubling_backoff(tmp_path: Path) -> None:
+    transport = FlakyTransport([SyntheticDevice(POD, "Footpod", "rsc", rsc_packets(5), 1.0)], failures=3)
+    contents = record(transport, [SensorSpec(POD, "rsc", "footpod")], tmp_path / "rec", samples_per_sensor=5,
+                      reconnect_initial_s=0.01, reconnect_max_s=0.03)  # fmt: skip
+    assert transport.attempts == 4
+    assert contents.sensor(POD).n_samples == 5
+    events = [e for e in read_raw_log(tmp_path / "rec" / RAW_LOG_NAME).entries if e.event]
+    assert [e.event for e in events] == ["connect_failed"] * 3 + ["connected"]
+    assert events[0].detail == f"cannot connect to {POD}: not found"
+    waits = np.diff([e.t_host_s for e in events])
+    assert np.all(waits >= np.array([0.01, 0.02, 0.03]) - 1e-3)  # 0.01, doubled, capped at 0.03
