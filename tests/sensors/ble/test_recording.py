@@ -274,3 +274,24 @@ def test_failed_connections_are_retried_with_doubling_backoff(tmp_path: Path) ->
     assert events[0].detail == f"cannot connect to {POD}: not found"
     waits = np.diff([e.t_host_s for e in events])
     assert np.all(waits >= np.array([0.01, 0.02, 0.03]) - 1e-3)  # 0.01, doubled, capped at 0.03
+
+
+def test_polar_gyro_is_interpolated_onto_the_accelerometer_times(tmp_path: Path) -> None:
+    # ACC and GYRO frames of 5 samples at 52 Hz; GYRO stamped half a period later; gyro x ramps 1 deg/s per sample
+    period_ns = 1e9 / 52
+    frames = []
+    for f in range(8):
+        acc = [(0, 0, 1000)] * 5
+        gyr = [(10 * (f * 5 + k), 0, 0) for k in range(5)]
+        t_acc = 10**12 + round((f + 1) * 5 * period_ns)
+        frames.append(polar_pmd.encode_pmd_frame(polar_pmd.ACC, t_acc, acc, compressed=True))
+        frames.append(polar_pmd.encode_pmd_frame(polar_pmd.GYRO, t_acc + round(period_ns / 2), gyr, compressed=True))
+    transport = SyntheticTransport([SyntheticDevice(IMU, "Polar Sense", "polar_pmd", tuple(frames), 20.0)])
+    contents = record(transport, [SensorSpec(IMU, "polar_pmd", "sacrum")], tmp_path / "rec", samples_per_sensor=80)
+    imu = contents.sensor(IMU).imu
+    assert imu.n_samples == 40  # one row per accelerometer sample
+    gyr_x = imu.gyr_deg_s[:, 0]
+    # GYRO sample i is half a period after ACC sample i: ACC i sits midway between GYRO i-1 and i
+    assert np.isnan(gyr_x[0])
+    np.testing.assert_allclose(gyr_x[1:], 10 * np.arange(1, 40) - 5.0, atol=1e-3)
+    assert np.isfinite(imu.acc_m_s2).all()

@@ -17,7 +17,9 @@ Sample times (``t_s``, seconds from ``started_unix_s``): for profiles with a dev
 device sample times mapped to host time (clock.py); otherwise the host receive time of
 the notification (several samples in one notification are spaced 1/nominal rate back
 from it). Times are made strictly increasing (a tie moves the later sample 1 us on).
-A new connection starts a new decoder (no state crosses a disconnection).
+A new connection starts a new decoder (no state crosses a disconnection). A device with
+separate ACC and GYRO streams (Polar PMD) gets one row per accelerometer sample, with the
+angular rate interpolated onto its time (see ``_onto_acc_times``).
 """
 
 from __future__ import annotations
@@ -274,6 +276,8 @@ def _decode_sensor(spec: SensorSpec, entries: list[RawEntry], started: float, fi
         slots = sorted((merged[k] for k in order), key=lambda s: s[0]) if profile.has_device_clock else \
             [merged[k] for k in order]  # fmt: skip
         nan3 = (math.nan, math.nan, math.nan)
+        if profile.has_device_clock and rate > 0:
+            slots = _onto_acc_times(slots, rate)
         t = _strictly_increasing(np.array([s[0] for s in slots], dtype=np.float64))
         has_mag = any(s[3] is not None for s in slots)
         n_samples = len(slots)
@@ -293,6 +297,40 @@ def _decode_sensor(spec: SensorSpec, entries: list[RawEntry], started: float, fi
     sampling = float(1.0 / np.median(np.diff(sample_times))) if sample_times.size > 2 else None
     return DecodedSensor(spec, imu, footpod, n_samples, notifications, malformed_count, tuple(malformed),
                          tuple(gaps), clock, sampling, firmware)  # fmt: skip
+
+
+#: gyro samples are interpolated onto an accelerometer time only between two gyro samples
+#: at most this many nominal sample periods apart (never across a gap)
+MAX_INTERPOLATION_PERIODS = 2.5
+
+
+def _onto_acc_times(slots: list[list[Any]], rate_hz: float) -> list[list[Any]]:
+    """Separate ACC and GYRO streams of one device (Polar PMD) -> one row per ACC sample.
+
+    The two streams have their own sample times. Each accelerometer sample keeps its
+    time; the angular rate at that time is linear interpolation between the neighbouring
+    gyro samples when they are at most MAX_INTERPOLATION_PERIODS apart (else left
+    missing). Gyro samples stay in the raw log. Streams that already share times, or a
+    device that sends only one of them, are returned unchanged.
+    """
+    acc_only = [s for s in slots if s[1] is not None and s[2] is None]
+    gyr_only = [s for s in slots if s[2] is not None and s[1] is None]
+    if not acc_only or not gyr_only:
+        return slots
+    with_acc = [s for s in slots if s[1] is not None]
+    gyr_slots = [s for s in slots if s[2] is not None]
+    tg = np.array([s[0] for s in gyr_slots], dtype=np.float64)
+    g = np.array([s[2] for s in gyr_slots], dtype=np.float64)
+    out: list[list[Any]] = []
+    for slot in with_acc:
+        gyr = slot[2]
+        if gyr is None:
+            k = int(np.searchsorted(tg, slot[0]))
+            if 0 < k < tg.size and tg[k] - tg[k - 1] <= MAX_INTERPOLATION_PERIODS / rate_hz:
+                w = (slot[0] - tg[k - 1]) / (tg[k] - tg[k - 1])
+                gyr = tuple(float(v) for v in (1.0 - w) * g[k - 1] + w * g[k])
+        out.append([slot[0], slot[1], gyr, slot[3]])
+    return out
 
 
 def _gaps(events: list[tuple[float, str]], rows: list[Any], row_times: FloatArray, started: float,
