@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from fake_bluez import FakeBlueZ, device_for_profile
+from fake_bluez import FakeBlueZ, bus_environment, device_for_profile
 from test_bleak_fake_bluez import IMU, POD, imu_stream, pod_stream
 
 from motionrehab.cli.main import main
 from motionrehab.cli.sensors import parse_placement
 from motionrehab.sensors import ImuRecording
+from motionrehab.sensors.ble.rawlog import RAW_LOG_NAME
 from motionrehab.sensors.ble.recording import SIDECAR_NAME
 from motionrehab.sensors.calibration import SensorCalibration
 from motionrehab.sensors.imu_csv import read_imu_csv, write_imu_csv
@@ -82,3 +87,24 @@ def test_calibrate_saves_a_profile_under_calibration(tmp_path: Path, monkeypatch
     assert profile.posture == "leg_flat" and profile.tilt_correction_deg < 1.0
     calibrated = profile.apply(read_imu_csv(csv_path))
     assert float(np.abs(calibrated.gyr_deg_s).max()) < 1e-5
+
+
+def test_ctrl_c_ends_a_recording_cleanly(fake_bluez: FakeBlueZ, private_bus: str, tmp_path: Path) -> None:
+    fake_bluez.add_device(device_for_profile(IMU, "WT901BLE67", "witmotion", imu_stream(100_000), burst=4))
+    out = tmp_path / "rec"
+    process = subprocess.Popen([sys.executable, "-m", "motionrehab.cli.main", "sensors", "record", "--device", IMU,
+                                "--profile", "witmotion", "--placement", "shin-left", "--out", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=bus_environment(private_bus))  # fmt: skip
+    assert process.stderr is not None
+    assert process.stderr.readline().decode().strip() == f"{IMU}: connected"  # the recorder says so on stderr
+    deadline = time.monotonic() + 30.0
+    while not (out / RAW_LOG_NAME).is_file() or (out / RAW_LOG_NAME).stat().st_size < 10_000:
+        assert time.monotonic() < deadline, "no notification reached the raw log"  # it grows within a second
+    process.send_signal(signal.SIGINT)
+    stdout, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    body = json.loads((out / SIDECAR_NAME).read_text())
+    samples = body["devices"][0]["samples"]
+    assert samples > 50
+    assert f"{samples} samples from {samples} notifications" in stdout.decode()
+    assert read_imu_csv(out / body["devices"][0]["csv"]).n_samples == samples

@@ -91,10 +91,10 @@ def _sample(frame: WitMotionFrame) -> InertialSample:
 
 
 class WitMotionDecoder(StreamDecoder):
-    """Byte-stream parser: buffers, re-synchronises on 0x55 0x61/0x71, returns complete frames."""
+    """Byte-stream parser: buffers, re-synchronises on 0x55 0x61/0x71, returns complete frames.
 
-    #: a partial frame older than this many bytes of junk is dropped (bounded memory)
-    MAX_BUFFER = 4 * FRAME_LENGTH
+    Memory is bounded: after each notification the buffer holds at most one partial frame.
+    """
 
     def __init__(self) -> None:
         self._buffer = bytearray()
