@@ -295,3 +295,25 @@ def test_polar_gyro_is_interpolated_onto_the_accelerometer_times(tmp_path: Path)
     assert np.isnan(gyr_x[0])
     np.testing.assert_allclose(gyr_x[1:], 10 * np.arange(1, 40) - 5.0, atol=1e-3)
     assert np.isfinite(imu.acc_m_s2).all()
+
+
+class BrokenTransport(SyntheticTransport):
+    """A transport with a bug: subscribing raises something that is not a TransportError."""
+
+    async def connect(self, address, on_disconnect, timeout_s=10.0):  # type: ignore[no-untyped-def]
+        link = await super().connect(address, on_disconnect, timeout_s)
+
+        async def broken(characteristic, handler):  # type: ignore[no-untyped-def]
+            raise ZeroDivisionError("bug in a transport")
+
+        link.start_notify = broken  # type: ignore[method-assign]
+        return link
+
+
+def test_a_bug_stops_the_recording_saves_what_arrived_and_surfaces(tmp_path: Path) -> None:
+    transport = BrokenTransport([SyntheticDevice(POD, "Footpod", "rsc", rsc_packets(5), 1.0)])
+    with pytest.raises(ZeroDivisionError, match="bug in a transport"):
+        record(transport, [SensorSpec(POD, "rsc", "footpod")], tmp_path / "rec", samples_per_sensor=5)
+    events = [(e.event, e.detail) for e in read_raw_log(tmp_path / "rec" / RAW_LOG_NAME).entries if e.event]
+    assert events == [("connected", ""), ("recorder_error", "ZeroDivisionError: bug in a transport")]
+    assert (tmp_path / "rec" / SIDECAR_NAME).is_file()

@@ -4,7 +4,7 @@ One JSON object per line (UTF-8), written in arrival order and never rewritten:
 
 - a notification: ``{"t": host_receive_unix_s, "dev": address, "char": uuid, "hex": bytes}``;
 - a connection event: ``{"t": ..., "dev": address, "event": "connected" | "disconnected" |
-  "connect_failed", "detail": text}``.
+  "connect_failed" | "recorder_error", "detail": text}``.
 
 The writer flushes at least every ``flush_interval_s`` (and on close), so a recorder
 killed at any moment leaves every notification received up to the last flush. A reader

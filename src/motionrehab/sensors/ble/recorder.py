@@ -104,6 +104,7 @@ class Recorder:
         self.firmware: dict[str, str] = {}
         self._stop = asyncio.Event()
         self._log: RawLogWriter | None = None
+        self._errors: list[Exception] = []
         self.started_unix_s = 0.0
 
     def _say(self, text: str) -> None:
@@ -126,7 +127,7 @@ class Recorder:
         self._log = RawLogWriter(folder / RAW_LOG_NAME, flush_interval_s=self.flush_interval_s,
                                  on_flush=self._on_flush)  # fmt: skip
         flusher = asyncio.create_task(self._flush_periodically())
-        tasks = [asyncio.create_task(self._record_sensor(spec)) for spec in self.sensors]
+        tasks = [asyncio.create_task(self._record_sensor_guarded(spec)) for spec in self.sensors]
         try:
             if self.duration_s is not None:
                 try:
@@ -146,7 +147,22 @@ class Recorder:
             self._log.close()
         if self.firmware:
             write_sidecar(folder, self.started_unix_s, self.sensors, {"firmware": self.firmware})
-        return replay_recording(folder)
+        contents = replay_recording(folder)
+        if self._errors:
+            # a bug, not a radio problem: everything received is decoded and saved, then it surfaces
+            raise self._errors[0]
+        return contents
+
+    async def _record_sensor_guarded(self, spec: SensorSpec) -> None:
+        try:
+            await self._record_sensor(spec)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - recorded, the recording stopped, then re-raised by run()
+            assert self._log is not None
+            self._log.event(time.time(), spec.address, "recorder_error", f"{type(error).__name__}: {error}")
+            self._errors.append(error)
+            self._stop.set()
 
     async def _flush_periodically(self) -> None:
         while True:
