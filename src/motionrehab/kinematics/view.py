@@ -1,4 +1,4 @@
-"""The camera view: is the whole body in view, is it side-on or frontal, is the camera level?
+"""The camera view: is the whole body in view, is it side-on or frontal, is the camera level.
 
 Used before the first exercise of a live session (set-up advice) and by every measure to
 refuse an unusable view. Each problem comes with what to change, in plain words.
