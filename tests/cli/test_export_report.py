@@ -1,0 +1,52 @@
+"""CLI: motionrehab export (csv, json, fhir, opensim) and motionrehab report, from a real SQLite store."""
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from motionrehab.cli.main import main
+from motionrehab.records.export import read_record, read_tables
+from motionrehab.records.store import SessionStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "records"))
+from record_fixture import PATIENT, write_record  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store") / "store.sqlite"
+    write_record(f"sqlite:///{path}").close()
+    return str(path)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_tables_round_trip_from_the_cli(store_path, tmp_path, capsys, fmt):
+    out = tmp_path / "out"
+    assert main(["export", PATIENT, "--format", fmt, "--out", str(out), "--store", store_path]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"{PATIENT}: 6 sessions, ")
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o700
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == 10 and f"{PATIENT}_repetitions.{fmt}" in files
+    assert all(stat.S_IMODE(os.stat(out / f).st_mode) == 0o600 for f in files)
+    store = SessionStore(f"sqlite:///{store_path}")
+    assert read_tables(out, PATIENT, fmt) == read_record(store, PATIENT)
+    store.close()
+
+
+def test_export_since_keeps_only_later_rows(store_path, tmp_path, capsys):
+    assert main(["export", PATIENT, "--since", "2026-01-12", "--out", str(tmp_path), "--store", store_path]) == 0
+    assert capsys.readouterr().out.startswith(f"{PATIENT}: 3 sessions, ")
+    record = read_tables(tmp_path, PATIENT, "csv")
+    assert min(s.started_at.date().isoformat() for s in record.sessions) == "2026-01-12"
+    assert [a.week for a in record.adherence] == [2]
+
+
+def test_export_errors_are_sentences(store_path, tmp_path, capsys):
+    assert main(["export", PATIENT, "--since", "12/01/2026", "--out", str(tmp_path), "--store", store_path]) == 2
+    assert "--since: '12/01/2026' is not a date" in capsys.readouterr().err
+    assert main(["export", "P-NOBODY", "--out", str(tmp_path), "--store", store_path]) == 2
+    assert "no patient 'P-NOBODY' in the store" in capsys.readouterr().err
