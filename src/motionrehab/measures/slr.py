@@ -1,0 +1,341 @@
+"""Straight leg raise (SLR): peak hip flexion per trial, validity, and change between visits.
+
+Definitions and thresholds from ../shared/docs/DOMAIN.md section 1:
+- The measure is hip flexion of the straight leg: the angle between the leg's long axis
+  and the table. Camera: the leg axis is hip -> ankle (greater trochanter -> lateral
+  malleolus) by default, hip -> knee on request; the reference is the lying trunk line
+  (shoulder -> hip, continued past the hip), never the image's x axis: kinematics'
+  ``<side>_leg_elevation_deg`` and ``<side>_hip_flexion_deg`` with the calibrated camera roll.
+  Hip -> ankle is the default because it is the longer lever (landmark noise costs half the
+  degrees of hip -> knee) and, with the knee straight, it is the leg's long axis; hip -> knee
+  reads the thigh alone (the femur's hip flexion whatever the knee does).
+- A bent knee invalidates a trial: knee flexion at the peak above KNEE_BEND_MAX_DEG
+  (10 deg: DOMAIN.md flags "above about 10-15 deg"; the lower end is used so that a
+  goniometer-visible bend is never reported as hamstring length).
+- Pelvic compensation: the trunk/pelvis line rotating, or the other thigh lifting, by more
+  than COMPENSATION_MAX_DEG (5 deg, DOMAIN.md) between rest and the peak invalidates the trial.
+- Landmarks missing at a trial's peak: the trial is invalid with that reason and its peak
+  is None; an angle is never guessed (cleaning fills gaps up to 0.25 s only).
+- Shin sensor: inclination from gravity, zeroed with the leg flat (see ``shin_inclination_deg``).
+  One shin sensor cannot see knee bend or pelvic compensation: reported as unknown (None).
+- Per side: mean and SD of the valid trials. Between visits: the change is real when it is
+  at least the MDC95 = 1.96 sqrt(2) SEM (DOMAIN.md section 5; see ``mdc95_deg``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from motionrehab.capture.pose_track import PoseTrack
+from motionrehab.errors import InvalidDataError
+from motionrehab.events.repetitions import find_trial_peaks
+from motionrehab.kinematics.angle_table import AngleTable
+
+FloatArray = NDArray[np.float64]
+
+#: knee flexion at the peak above which a trial is invalid, deg (DOMAIN.md: about 10-15 deg)
+KNEE_BEND_MAX_DEG = 10.0
+#: trunk-line rotation or contralateral thigh lift above which a trial is invalid, deg (DOMAIN.md: about 5 deg)
+COMPENSATION_MAX_DEG = 5.0
+#: a trial must rise at least this far above rest to count, deg (smaller wobbles are not raises)
+MIN_TRIAL_PROMINENCE_DEG = 10.0
+#: a trial starts (ends) where the leg leaves (returns to) its rest level by this much, deg:
+#: about 5 x the frame-to-frame noise of the cleaned leg angle, so noise does not start a trial
+TRIAL_START_DEG = 3.0
+#: rest stretch before a trial from which the baselines of compensation are taken, s
+BASELINE_S = 0.5
+#: a gap is "at the peak" when the leg was above this share of the trial's rise while unseen
+#: (cleaning already filled gaps up to 0.25 s; longer ones while the leg is high may hide the top)
+HIDDEN_TOP_FRACTION = 0.5
+#: the shin sensor's zeroing window at the start of the recording (leg flat, still), s
+ZERO_WINDOW_S = 1.0
+#: standard gravity, m/s^2 (the shin sensor's bias fit assumes the accelerometer reads |g| at rest)
+GRAVITY_M_S2 = 9.80665
+
+SIDES = ("left", "right")
+LEG_AXES = ("hip_ankle", "hip_knee")
+
+
+@dataclass(frozen=True)
+class SlrTrial:
+    """One straight-leg-raise trial.
+
+    Attributes:
+        index: 0-based trial number.
+        t_start_s, t_peak_s, t_end_s: the leg leaves rest, reaches its peak, is back at rest, s.
+        peak_deg: hip flexion of the leg at the peak, deg; None when the peak was not seen.
+        onset_deg: the angle at the symptom-onset marker inside the trial, deg, or None.
+        onset_t_s: the marker's time, s, or None.
+        knee_flexion_at_peak_deg: knee flexion at the peak (camera), or None (sensor, or not seen).
+        trunk_rotation_deg: trunk/pelvis line rotation from rest to the peak (camera; unsigned), or None.
+        contralateral_thigh_lift_deg: the other thigh's lift from rest to the peak (camera;
+            positive = lifted), or None.
+        valid: True when none of the validity rules failed.
+        invalid_reasons: plain-words reasons, empty when valid.
+        unchecked: what could not be checked (e.g. the other thigh hidden), plain words.
+        method: 'camera' or 'shin_sensor'.
+    """
+
+    index: int
+    t_start_s: float
+    t_peak_s: float
+    t_end_s: float
+    peak_deg: float | None
+    onset_deg: float | None
+    onset_t_s: float | None
+    knee_flexion_at_peak_deg: float | None
+    trunk_rotation_deg: float | None
+    contralateral_thigh_lift_deg: float | None
+    valid: bool
+    invalid_reasons: tuple[str, ...]
+    unchecked: tuple[str, ...]
+    method: str
+
+    @property
+    def pelvic_compensation_deg(self) -> float | None:
+        """The larger of trunk-line rotation and contralateral thigh lift, deg (None when neither was seen)."""
+        seen = [v for v in (self.trunk_rotation_deg, self.contralateral_thigh_lift_deg) if v is not None]
+        return max(seen) if seen else None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The trial as plain JSON types."""
+        return {
+            "index": self.index, "t_start_s": round(self.t_start_s, 3), "t_peak_s": round(self.t_peak_s, 3),
+            "t_end_s": round(self.t_end_s, 3), "peak_deg": _rounded(self.peak_deg), "onset_deg": _rounded(self.onset_deg),
+            "onset_t_s": None if self.onset_t_s is None else round(self.onset_t_s, 3),
+            "knee_flexion_at_peak_deg": _rounded(self.knee_flexion_at_peak_deg),
+            "pelvic_compensation_deg": _rounded(self.pelvic_compensation_deg),
+            "trunk_rotation_deg": _rounded(self.trunk_rotation_deg),
+            "contralateral_thigh_lift_deg": _rounded(self.contralateral_thigh_lift_deg),
+            "valid": self.valid, "invalid_reasons": list(self.invalid_reasons), "unchecked": list(self.unchecked),
+            "method": self.method,
+        }  # fmt: skip
+
+
+def _rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(float(value), digits)
+
+
+@dataclass(frozen=True)
+class SlrMeasurement:
+    """All trials of one side, with the summary a clinician compares at rechecks.
+
+    Attributes:
+        side: 'left' or 'right'.
+        trials: every trial found, valid or not.
+        method: 'camera' or 'shin_sensor'.
+        leg_axis: 'hip_ankle' or 'hip_knee' (camera), 'shin' (sensor).
+        detection_rate: share (0-1) of frames in which the leg angle was measured (camera:
+            its landmarks seen after cleaning) or of complete samples (sensor).
+        notes: plain-words remarks (e.g. fewer trials than asked for).
+    """
+
+    side: str
+    trials: tuple[SlrTrial, ...]
+    method: str
+    leg_axis: str
+    detection_rate: float
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def valid_peaks_deg(self) -> FloatArray:
+        """Peak angles of the valid trials, deg."""
+        return np.array([t.peak_deg for t in self.trials if t.valid and t.peak_deg is not None], dtype=np.float64)
+
+    @property
+    def n_valid(self) -> int:
+        """Number of valid trials."""
+        return int(self.valid_peaks_deg.size)
+
+    @property
+    def mean_deg(self) -> float:
+        """Mean peak of the valid trials, deg (NaN with none)."""
+        peaks = self.valid_peaks_deg
+        return float(peaks.mean()) if peaks.size else float("nan")
+
+    @property
+    def sd_deg(self) -> float:
+        """Sample SD (n - 1) of the valid trials' peaks, deg (NaN with fewer than 2)."""
+        peaks = self.valid_peaks_deg
+        return float(peaks.std(ddof=1)) if peaks.size >= 2 else float("nan")
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The measurement with the keys of `motionrehab measure slr --json`."""
+        return {
+            "side": self.side, "method": self.method, "leg_axis": self.leg_axis,
+            "trials": [t.to_json_dict() for t in self.trials],
+            "n_trials": len(self.trials), "n_valid": self.n_valid,
+            "mean_deg": _rounded(self.mean_deg), "sd_deg": _rounded(self.sd_deg),
+            "detection_rate": round(self.detection_rate, 3), "notes": list(self.notes),
+        }  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- trial finding
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Sample indices of one trial: rest before it (baseline), start, peak (on the bridged signal), end."""
+
+    baseline: slice
+    start: int
+    peak: int
+    end: int
+    rest_deg: float
+    top_deg: float
+
+
+def _bridge(t_s: FloatArray, values: FloatArray) -> FloatArray:
+    """``values`` with gaps joined by straight lines: for FINDING trials only, never for measuring them."""
+    finite = np.isfinite(values)
+    if finite.sum() < 2:
+        return np.full_like(values, np.nan)
+    return np.interp(t_s, t_s[finite], values[finite])
+
+
+def _find_windows(t_s: FloatArray, values: FloatArray) -> list[_Window]:
+    """Trials as prominent peaks of the leg angle (gaps bridged, so a hidden top is still one trial)."""
+    bridged = _bridge(t_s, values)
+    if not np.isfinite(bridged).any():
+        return []
+    peaks = find_trial_peaks(t_s, bridged, min_prominence=MIN_TRIAL_PROMINENCE_DEG, min_separation_s=1.0)
+    rate = 1.0 / float(np.median(np.diff(t_s)))
+    windows = []
+    for number, peak in enumerate(peaks):
+        lo = peaks[number - 1].index if number else 0
+        hi = peaks[number + 1].index if number + 1 < len(peaks) else t_s.size - 1
+        valley_before = lo + int(np.argmin(bridged[lo : peak.index + 1]))
+        valley_after = peak.index + int(np.argmin(bridged[peak.index : hi + 1]))
+        rest_before, rest_after = float(bridged[valley_before]), float(bridged[valley_after])
+        rising = np.flatnonzero(bridged[valley_before : peak.index + 1] <= rest_before + TRIAL_START_DEG)
+        start = valley_before + int(rising[-1]) if rising.size else valley_before
+        falling = np.flatnonzero(bridged[peak.index : valley_after + 1] <= rest_after + TRIAL_START_DEG)
+        end = peak.index + int(falling[0]) if falling.size else valley_after
+        baseline = slice(max(valley_before, start - int(round(BASELINE_S * rate))), start + 1)
+        windows.append(_Window(baseline, start, peak.index, end, rest_before, float(bridged[peak.index])))
+    return windows
+
+
+def _baseline(values: FloatArray, window: _Window) -> float:
+    rest = values[window.baseline]
+    rest = rest[np.isfinite(rest)]
+    return float(np.median(rest)) if rest.size else float("nan")
+
+
+def _onset(t_s: FloatArray, values: FloatArray, onset_times_s: Sequence[float], t_from: float, t_to: float) -> tuple[float | None, float | None, str | None]:
+    """(marker time, angle at it, problem) for the first marker in [t_from, t_to]."""
+    marker = next((float(t) for t in sorted(onset_times_s) if t_from <= t <= t_to), None)
+    if marker is None:
+        return None, None, None
+    after = int(np.searchsorted(t_s, marker))
+    neighbours = values[max(0, after - 1) : after + 1]
+    if neighbours.size == 0 or not np.isfinite(neighbours).all():
+        return marker, None, f"the symptom marker at {marker:.2f} s fell where the leg was not seen: its angle was not measured"
+    return marker, float(np.interp(marker, t_s, values)), None
+
+
+def _missing_landmarks(track: PoseTrack | None, names: Sequence[str], frames: NDArray[np.intp]) -> str:
+    if track is None or frames.size == 0:
+        return "leg landmarks"
+    missing = [n.replace("_", " ") for n in names if not np.isfinite(track.landmark_px(n)[frames]).all()]
+    return ", ".join(missing) if missing else "leg landmarks"
+
+
+def measure_slr_camera(
+    angles: AngleTable,
+    side: str,
+    *,
+    leg_axis: str = "hip_ankle",
+    onset_times_s: Sequence[float] = (),
+    expected_trials: int | None = None,
+    cleaned: PoseTrack | None = None,
+) -> SlrMeasurement:
+    """SLR trials of one side from camera angles (side view, lying supine, camera roll calibrated).
+
+    Args:
+        angles: the angles of the cleaned pose track (``kinematics.measure.measure_angles``).
+        side: the leg raised, 'left' or 'right'.
+        leg_axis: 'hip_ankle' (default, DOMAIN.md) or 'hip_knee'.
+        onset_times_s: symptom-onset marker times, s (same clock as ``angles.t_s``); the angle
+            at the first marker inside a trial is reported for that trial.
+        expected_trials: how many trials were asked for (a note is added when the count differs).
+        cleaned: the cleaned track, only to name the landmarks missing at a hidden peak.
+    """
+    if side not in SIDES:
+        raise InvalidDataError(f"side must be 'left' or 'right', got {side!r}", fix="say which leg is raised: --side left|right")
+    if leg_axis not in LEG_AXES:
+        raise InvalidDataError(f"leg axis must be 'hip_ankle' or 'hip_knee', got {leg_axis!r}", fix="use --leg-axis hip_ankle or hip_knee")
+    other = "right" if side == "left" else "left"
+    t_s = angles.t_s
+    leg = angles[f"{side}_leg_elevation_deg" if leg_axis == "hip_ankle" else f"{side}_hip_flexion_deg"]
+    knee = angles[f"{side}_knee_flexion_deg"]
+    trunk = angles["trunk_inclination_deg"]
+    other_thigh = angles[f"{other}_hip_flexion_deg"]
+    end_landmark = "ankle" if leg_axis == "hip_ankle" else "knee"
+    leg_landmarks = [f"{side}_shoulder", f"{other}_shoulder", f"{side}_hip", f"{side}_knee", f"{side}_{end_landmark}"]
+    trials = []
+    for number, w in enumerate(_find_windows(t_s, leg)):
+        reasons: list[str] = []
+        unchecked: list[str] = []
+        inside = np.arange(w.start, w.end + 1)
+        seen = inside[np.isfinite(leg[inside])]
+        rise = w.top_deg - w.rest_deg
+        bridged = _bridge(t_s, leg)
+        hidden = inside[~np.isfinite(leg[inside]) & (bridged[inside] >= w.rest_deg + HIDDEN_TOP_FRACTION * rise)]
+        peak_deg: float | None = None
+        peak = w.peak
+        if hidden.size or not seen.size:
+            unseen_s = hidden.size * float(np.median(np.diff(t_s)))
+            what = _missing_landmarks(cleaned, leg_landmarks, hidden)
+            reasons.append(f"landmarks missing at the peak ({what} not seen for {unseen_s:.1f} s while the leg was up): "
+                           "the angle was not measured, not guessed")  # fmt: skip
+        else:
+            peak = int(seen[np.argmax(leg[seen])])
+            peak_deg = float(leg[peak])
+        # knee and compensation are read at the measured peak only: at a hidden one they mean nothing
+        knee_deg: float | None = float(knee[peak]) if peak_deg is not None else None
+        if knee_deg is None or not math.isfinite(knee_deg):
+            knee_deg = None
+            if peak_deg is not None:
+                reasons.append("knee not seen at the peak: a bent knee cannot be ruled out")
+        elif knee_deg > KNEE_BEND_MAX_DEG:
+            reasons.append(f"knee bent {knee_deg:.0f} deg at the peak (more than {KNEE_BEND_MAX_DEG:.0f} deg)")
+        rotation: float | None = abs(float(trunk[peak]) - _baseline(trunk, w)) if peak_deg is not None else None
+        if rotation is None or not math.isfinite(rotation):
+            rotation = None
+            if peak_deg is not None:
+                unchecked.append("trunk line not seen at rest and peak: its rotation was not checked")
+        elif rotation > COMPENSATION_MAX_DEG:
+            reasons.append(f"pelvic compensation: trunk line rotated {rotation:.0f} deg (more than {COMPENSATION_MAX_DEG:.0f} deg)")
+        lift: float | None = float(other_thigh[peak]) - _baseline(other_thigh, w) if peak_deg is not None else None
+        if lift is None or not math.isfinite(lift):
+            lift = None
+            if peak_deg is not None:
+                unchecked.append("other thigh not seen at rest and peak: its lift was not checked")
+        elif lift > COMPENSATION_MAX_DEG:
+            reasons.append(f"pelvic compensation: other thigh lifted {lift:.0f} deg (more than {COMPENSATION_MAX_DEG:.0f} deg)")
+        t_from = float(t_s[w.baseline.start])
+        t_to = float(t_s[w.end])
+        onset_t, onset_deg, problem = _onset(t_s, leg, onset_times_s, t_from, t_to)
+        if problem:
+            unchecked.append(problem)
+        trials.append(SlrTrial(
+            index=number, t_start_s=float(t_s[w.start]), t_peak_s=float(t_s[peak]), t_end_s=float(t_s[w.end]),
+            peak_deg=peak_deg, onset_deg=onset_deg, onset_t_s=onset_t, knee_flexion_at_peak_deg=knee_deg,
+            trunk_rotation_deg=rotation, contralateral_thigh_lift_deg=lift, valid=not reasons,
+            invalid_reasons=tuple(reasons), unchecked=tuple(unchecked), method="camera",
+        ))  # fmt: skip
+    rate = float(np.isfinite(leg).mean()) if leg.size else 0.0
+    return SlrMeasurement(side, tuple(trials), "camera", leg_axis, rate, _count_notes(len(trials), expected_trials))
+
+
+def _count_notes(found: int, expected: int | None) -> tuple[str, ...]:
+    if expected is not None and found != expected:
+        return (f"{found} trial(s) found, {expected} expected",)
+    return ()
