@@ -50,3 +50,23 @@ def test_export_errors_are_sentences(store_path, tmp_path, capsys):
     assert "--since: '12/01/2026' is not a date" in capsys.readouterr().err
     assert main(["export", "P-NOBODY", "--out", str(tmp_path), "--store", store_path]) == 2
     assert "no patient 'P-NOBODY' in the store" in capsys.readouterr().err
+
+
+def test_export_fhir_writes_a_valid_bundle(store_path, tmp_path, capsys):
+    from fhir.resources.R4B.bundle import Bundle
+
+    assert main(["export", PATIENT, "--format", "fhir", "--out", str(tmp_path), "--store", store_path]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{PATIENT}: FHIR R4 Bundle with 37 Observations (adherence_score 2, cadence_steps_per_min 6, ")
+    bundle = Bundle.model_validate_json((tmp_path / f"{PATIENT}_fhir_bundle.json").read_text())
+    assert len(bundle.entry) == 38
+
+
+def test_export_opensim_says_what_the_store_cannot_give(store_path, tmp_path, capsys):
+    assert main(["export", PATIENT, "--format", "opensim", "--out", str(tmp_path), "--store", store_path]) == 0
+    out = capsys.readouterr().out
+    assert f"{PATIENT}: 3 measured angles at 8 times in {PATIENT}_measured_angles.mot (time 0 s = 2026-01-04T08:30:00 local time" in out
+    assert "6 sessions with angle metrics per repetition" in out and "no .trc written" in out
+    assert len(list(tmp_path.glob("*.mot"))) == 7
+    assert main(["export", PATIENT, "--format", "csv", "--pose-csv", store_path, "--out", str(tmp_path), "--store", store_path]) == 2
+    assert "go with --format opensim" in capsys.readouterr().err

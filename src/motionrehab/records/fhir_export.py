@@ -16,11 +16,11 @@ Codes (what we used, and why)
   97909-6 "Oswestry disability index score ODI" (ODI, 0-100 %).
 - SNOMED CT body structures for the side of a limb measure: 32153003 "Structure of left
   lower limb", 62175007 "Structure of right lower limb".
-- Everything else (SLR angle, gait parameters, walking distance and tolerance, LEFS,
-  PSFS, adherence) has no LOINC code for a *session-level* measurement of this kind (the
+- Everything else (SLR angle, hip-hinge trunk inclination, gait parameters, walking
+  distance and tolerance, LEFS, PSFS, adherence) has no LOINC code for a *session-level* measurement of this kind (the
   LOINC gait-speed codes we found are tied to specific timed tests such as the NIH
   4-metre walk, and step counts to 24-hour totals), so they use local codes in the
-  documented code system ``urn:motionrehab:codes`` (docs/exports.md lists them).
+  documented code system ``urn:motionrehab:codes`` (docs/records.md lists them).
 - Units are UCUM (``http://unitsofmeasure.org``): ``deg``, ``m``, ``m/s``, ``/min``,
   ``%``, ``{score}``, ``{steps}``, ``s``.
 - Categories from ``http://terminology.hl7.org/CodeSystem/observation-category``:
@@ -85,6 +85,7 @@ OBSERVATION_CODES: dict[str, ObservationCode] = {
     "steps": ObservationCode(LOCAL_CODES, "step-count", "Steps in the walk", "{steps}", "activity"),
     "stride_time_cv_pct": ObservationCode(LOCAL_CODES, "stride-time-cv", "Stride time coefficient of variation", "%", "activity"),
     "symmetry_index_pct": ObservationCode(LOCAL_CODES, "gait-symmetry-index", "Gait symmetry index", "%", "activity"),
+    "hinge_trunk_inclination_deg": ObservationCode(LOCAL_CODES, "hinge-trunk-inclination", "Hip hinge, trunk inclination reached with a neutral spine", "deg", "exam"),
     "adherence_score": ObservationCode(LOCAL_CODES, "adherence-composite", "Home program adherence, composite (0-100)", "{score}", "activity"),
 }
 
