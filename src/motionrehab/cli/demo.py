@@ -64,12 +64,13 @@ def _walk(folder: Path, seed: int) -> list[str]:
     result = analyze_video_gait(track, height_m=1.70)
     write_private_text(folder / "walk_summary.json", json.dumps(result.to_json_dict(), indent=2) + "\n")
     truth = recording.events[0]  # WalkTruth first, then the gait events
-    lengths = [s.stride_length_m for s in result.strides if s.stride_length_m is not None]
-    stride = f"{float(np.median(lengths)):.2f} m" if lengths else "not measured"
+    # each foot walks in its own plane (the near one reads long, the far one short): their mean
+    medians = [np.median([s.stride_length_m for s in result.strides if s.side == side and s.stride_length_m is not None] or [np.nan]) for side in ("left", "right")]
+    stride = f"{float(np.mean(medians)):.2f} m" if np.isfinite(medians).all() else "not measured"
     cadence = "not measured" if result.cadence_steps_per_min is None else f"{result.cadence_steps_per_min:.1f} steps/min"
     return [
         f"Walk ({csv_path.name}, scale from a 1.70 m height): {result.steps} steps, cadence {cadence} "
-        f"(true {truth.cadence_steps_min:.1f}), median stride length {stride} (true {truth.stride_length_m:.2f} m)",
+        f"(true {truth.cadence_steps_min:.1f}), stride length {stride} (mean of both feet; true {truth.stride_length_m:.2f} m)",
     ]
 
 

@@ -12,7 +12,8 @@ Lengths need a scale, never guessed (DOMAIN.md section 1, Video):
   over frames (the upright moments of walking);
 - ``treadmill_speed_m_s``: stride length = belt speed x stride time.
 Overground, stride length is the heel's horizontal displacement between consecutive
-ICs of the same foot, divided by px_per_m. Without a scale, lengths are None.
+placements of the same foot (its median position in early stance after each IC, on the
+cleaned track), divided by px_per_m. Without a scale, lengths are None.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from motionrehab.capture.landmarks import LANDMARK_INDEX
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InvalidDataError
 from motionrehab.events.gait_events import GaitEvents, VideoGaitEvents, ZeniEventDetector
 from motionrehab.measures.gait import GaitResult, Stride, strides_from_events, summarize_gait
+from motionrehab.signals.cleaning import clean_pose_track
 
 #: heel-to-eye height as a fraction of stature (Winter 2009, anthropometric segment lengths)
 EYE_HEIGHT_FRACTION_OF_STATURE = 0.936
@@ -43,13 +46,37 @@ def px_per_m_from_height(track: PoseTrack, height_m: float) -> float:
                                fix="give the standing height in metres, e.g. 1.72")  # fmt: skip
     px = track.landmarks_px
     eye_y = np.nanmean(px[:, [LANDMARK_INDEX["left_eye"], LANDMARK_INDEX["right_eye"]], 1], axis=1)
-    heel_y = np.nanmax(px[:, [LANDMARK_INDEX["left_heel"], LANDMARK_INDEX["right_heel"]], 1], axis=1)
+    # the mean of the two heels lies at the body's mid-plane depth, as the eyes do: the near
+    # heel alone (lower in the image) would overstate the height in pixels by its nearness
+    heel_y = np.nanmean(px[:, [LANDMARK_INDEX["left_heel"], LANDMARK_INDEX["right_heel"]], 1], axis=1)
     extent = heel_y - eye_y
     extent = extent[np.isfinite(extent) & (extent > 0)]
     if extent.size == 0:
         raise InvalidDataError("the eyes and heels are never both visible", where=f"person {track.person_id}",
                                fix="film the whole body, or give a calibration (px_per_m) instead")  # fmt: skip
     return float(np.percentile(extent, 90) / (EYE_HEIGHT_FRACTION_OF_STATURE * height_m))
+
+
+#: early stance, when the heel is planted: from loading response to mid-stance (Perry &
+#: Burnfield, Gait Analysis, 2nd ed. 2010: 0-30 % of the gait cycle; 0.05-0.30 s at 1.1 s strides)
+PLANTED_HEEL_WINDOW_S = (0.05, 0.30)
+
+
+def foot_placements_px(track: PoseTrack, side: str, t_ic_s: NDArray[np.floating]) -> NDArray[np.float64]:
+    """Horizontal heel position (px) of each foot placement: the median over early stance after each IC.
+
+    The heel stands still on the floor in early stance, so the median over that window is
+    where the foot was put down, whatever the detected IC instant's error (a heel still
+    swinging forward moves tens of pixels per frame). NaN when the heel is never seen there.
+    """
+    heel = track.landmarks_px[:, LANDMARK_INDEX[f"{side}_heel"], 0]
+    placements = np.full(len(t_ic_s), np.nan)
+    for i, t_ic in enumerate(t_ic_s):
+        window = (track.t_s >= t_ic + PLANTED_HEEL_WINDOW_S[0]) & (track.t_s <= t_ic + PLANTED_HEEL_WINDOW_S[1])
+        seen = heel[window][np.isfinite(heel[window])]
+        if seen.size:
+            placements[i] = float(np.median(seen))
+    return placements
 
 
 def select_walking_person(tracks: Sequence[PoseTrack], detector: ZeniEventDetector) -> tuple[int, VideoGaitEvents, str]:
@@ -116,6 +143,9 @@ def analyze_video_gait(
     track = candidates[index]
     events = _walking_only(events, detector.max_stride_s)
     notes = [reason, f"walking direction: {events.forward_reason}"]
+    # foot placements are read on the cleaned track: noise, drop-outs and left/right swaps
+    # would otherwise move a heel by a good part of a stride on a single frame
+    cleaned, _ = clean_pose_track(track)
     scale = px_per_m
     if scale is None and height_m is not None:
         scale = px_per_m_from_height(track, height_m)
@@ -128,11 +158,8 @@ def analyze_video_gait(
         if treadmill_speed_m_s is not None:
             lengths = [treadmill_speed_m_s * float(b - a) for a, b in zip(side_events.t_ic_s[:-1], side_events.t_ic_s[1:], strict=True)]
         elif scale is not None:
-            heel = track.landmarks_px[:, LANDMARK_INDEX[f"{side_events.side}_heel"], 0]
-            good = np.isfinite(heel)
-            if good.sum() >= 2:
-                at_ic = np.interp(side_events.t_ic_s, track.t_s[good], heel[good])
-                lengths = [float(abs(d)) / scale for d in np.diff(at_ic)]
+            placements = foot_placements_px(cleaned, side_events.side, side_events.t_ic_s)
+            lengths = [None if not np.isfinite(d) else float(abs(d)) / scale for d in np.diff(placements)]
         strides.extend(strides_from_events(side_events, lengths))
     if treadmill_speed_m_s is not None:
         notes.append(f"stride length = treadmill belt speed {treadmill_speed_m_s:.2f} m/s x stride time")

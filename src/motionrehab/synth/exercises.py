@@ -385,14 +385,23 @@ def walk(
                 events.append(GaitEventTruth(side, "FC", fc, land_x))
             k += 1
         ankle_x[side], ankle_y[side] = x, y
+    # the pelvis vaults over the stance leg (inverted pendulum, knee nearly straight): highest
+    # at mid-stance, lowest in double support, as in walking (about 4-5 cm of bob)
+    support = np.full_like(t_s, np.inf)
+    for side in ("left", "right"):
+        planted = ankle_y[side] <= ANKLE_HEIGHT * height_m + 1e-9
+        dx = np.abs(ankle_x[side] - pelvis_x)
+        height = ANKLE_HEIGHT * height_m + np.sqrt(np.maximum(leg_length**2 * 0.995 - dx**2, 0.01))
+        support = np.where(planted, np.minimum(support, height), support)
+    pelvis_y_t = np.where(np.isfinite(support), support, pelvis_y)
     postures = []
     for i in range(n_frames):
         legs = {}
         for side in ("left", "right"):
-            dx, dy = ankle_x[side][i] - pelvis_x[i], ankle_y[side][i] - pelvis_y
+            dx, dy = ankle_x[side][i] - pelvis_x[i], ankle_y[side][i] - pelvis_y_t[i]
             thigh_deg, shank_deg = _two_link(dx, dy, THIGH * height_m, SHANK * height_m)
             legs[side] = LegPosture(thigh_deg=thigh_deg, shank_deg=shank_deg, dorsiflexion_deg=-shank_deg)
-        postures.append(Posture(trunk_deg=0.0, left=legs["left"], right=legs["right"], pelvis_m=(float(pelvis_x[i]), pelvis_y, 0.0)))
+        postures.append(Posture(trunk_deg=0.0, left=legs["left"], right=legs["right"], pelvis_m=(float(pelvis_x[i]), float(pelvis_y_t[i]), 0.0)))
     events.sort(key=lambda e: e.t_s)
     truth = WalkTruth(stride_length_m, stride_time_s, 120.0 / stride_time_s, speed, stance_fraction)
     source = f"synthetic walk, {strides} strides of {stride_length_m:g} m in {stride_time_s:g} s"
