@@ -36,6 +36,8 @@ from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InvalidDataError
 from motionrehab.events.repetitions import find_trial_peaks
 from motionrehab.kinematics.angle_table import AngleTable
+from motionrehab.sensors.imu_recording import ImuRecording
+from motionrehab.signals.filters import lowpass_zero_phase
 
 FloatArray = NDArray[np.float64]
 
@@ -339,3 +341,314 @@ def _count_notes(found: int, expected: int | None) -> tuple[str, ...]:
     if expected is not None and found != expected:
         return (f"{found} trial(s) found, {expected} expected",)
     return ()
+
+
+# ----------------------------------------------------------------------------- shin sensor
+
+
+def _still_stretches(t_s: FloatArray, gyr_deg_s: FloatArray, max_rate_deg_s: float, min_s: float) -> list[slice]:
+    """Stretches of at least ``min_s`` where the angular rate stays below ``max_rate_deg_s`` (padded by 0.25 s).
+
+    The padding keeps out the ends of each movement, where the rate is already small but the
+    tangential acceleration is not (minimum-jerk starts: peak angular acceleration at zero rate).
+    """
+    rate_hz = 1.0 / float(np.median(np.diff(t_s)))
+    moving = ~(np.linalg.norm(np.nan_to_num(gyr_deg_s, nan=np.inf), axis=1) < max_rate_deg_s)
+    pad = max(1, int(round(0.25 * rate_hz)))
+    if moving.any():
+        kernel = np.ones(2 * pad + 1)
+        moving = np.convolve(moving.astype(np.float64), kernel, mode="same") > 0
+    stretches, start = [], None
+    for i, m in enumerate(np.append(moving, True)):
+        if not m and start is None:
+            start = i
+        elif m and start is not None:
+            if (i - start) / rate_hz >= min_s:
+                stretches.append(slice(start, i))
+            start = None
+    return stretches
+
+
+def _fit_accelerometer_bias(points: FloatArray, gravity_m_s2: float = GRAVITY_M_S2, ridge: float = 0.1) -> FloatArray:
+    """Bias b (3,) such that the still readings lie on a sphere of radius |g| around b.
+
+    Gauss-Newton on sum(|p_i - b| - g)^2 + ridge * |b|^2. A leg raise turns the shin about one
+    axis, so the still readings lie on one circle and the bias along that axis is barely
+    determined: the ridge (in units of the residual, m/s^2 per m/s^2) keeps it near 0, where it
+    only changes the angle to second order. The in-plane bias is what tilts the angle.
+    """
+    b = np.zeros(3)
+    for _ in range(20):
+        diff = points - b
+        norm = np.linalg.norm(diff, axis=1)
+        residual = np.concatenate([norm - gravity_m_s2, math.sqrt(ridge) * b])
+        jacobian = np.vstack([-diff / norm[:, None], math.sqrt(ridge) * np.eye(3)])
+        step, *_ = np.linalg.lstsq(jacobian, -residual, rcond=None)
+        b = b + step
+        if np.linalg.norm(step) < 1e-9:
+            break
+    return b
+
+
+def _bridge_with_gyro(t_s: FloatArray, from_gravity_deg: FloatArray, gyr_deg_s: FloatArray, still: list[slice]) -> FloatArray:
+    """Gravity's angle where the shin is still; between still stretches the gyroscope's, drift-corrected.
+
+    While the leg moves, its acceleration (r theta'' along the shin's normal, r theta'^2 along
+    it) adds to gravity and tilts the accelerometer's angle (3 deg at the end of a brisk
+    90-deg raise, measured on the synthetic sensor). The rotation rate about the raise's axis
+    (the gyro's main direction), integrated from one still stretch to the next and corrected
+    linearly to meet gravity's angle at both ends (gyro bias and drift), carries the angle there.
+    """
+    gyr = np.nan_to_num(gyr_deg_s - np.mean(np.vstack([gyr_deg_s[s] for s in still]), axis=0), nan=0.0)
+    moving = np.linalg.norm(gyr, axis=1) > 10.0
+    if moving.sum() < 3:
+        return from_gravity_deg
+    _, _, vt = np.linalg.svd(gyr[moving], full_matrices=False)
+    rate = gyr @ vt[0]
+    angle = from_gravity_deg.copy()
+    gaps = [(a.stop - 1, b.start) for a, b in zip(still[:-1], still[1:], strict=True)]
+    integrals = []
+    for a, b in gaps:
+        turned = np.concatenate([[0.0], np.cumsum(0.5 * (rate[a + 1 : b + 1] + rate[a:b]) * np.diff(t_s[a : b + 1]))])
+        integrals.append(turned)
+    # the sign of the axis: the integrated turn must go the way gravity's angle goes
+    sign = 1.0 if sum(i[-1] * (from_gravity_deg[b] - from_gravity_deg[a]) for i, (a, b) in zip(integrals, gaps, strict=True)) >= 0 else -1.0
+    for turned, (a, b) in zip(integrals, gaps, strict=True):
+        path = from_gravity_deg[a] + sign * turned
+        drift = path[-1] - from_gravity_deg[b]
+        angle[a : b + 1] = path - drift * (t_s[a : b + 1] - t_s[a]) / (t_s[b] - t_s[a])
+    return angle
+
+
+@dataclass(frozen=True)
+class ShinInclination:
+    """The shin's inclination from its zero (leg flat) position.
+
+    Attributes:
+        t_s: sample times, s.
+        inclination_deg: angle of the shin from its zero position, deg (unsigned: an SLR only raises the leg).
+        bias_m_s2: the accelerometer bias removed (3,), m/s^2 (zeros when it could not be fitted).
+        zero_t_s: (start, end) of the still, leg-flat stretch used as zero, s.
+        note: one sentence: how the zero and the bias were found.
+    """
+
+    t_s: FloatArray
+    inclination_deg: FloatArray
+    bias_m_s2: FloatArray
+    zero_t_s: tuple[float, float]
+    note: str
+
+
+def shin_inclination(
+    recording: ImuRecording,
+    *,
+    cutoff_hz: float = 2.0,
+    max_still_rate_deg_s: float = 5.0,
+    gravity_m_s2: float = GRAVITY_M_S2,
+) -> ShinInclination:
+    """Inclination of a shin sensor from gravity, zeroed with the leg flat (DOMAIN.md section 1).
+
+    1. The accelerometer is low-passed at ``cutoff_hz`` (2 Hz: a raise takes seconds; noise and
+       tremor above that go).
+    2. Still stretches (angular rate below ``max_still_rate_deg_s`` for 0.5 s or more) are where
+       the accelerometer reads gravity plus its bias only. The first one (the leg flat, before
+       the first raise) is the zero. When the still readings span 15 deg or more (rest and the
+       holds at the top), the bias is fitted: the readings must lie |g| from it (a 0.1 m/s^2
+       bias would otherwise tilt a 90-deg reading by up to 0.6 deg).
+    3. The inclination is the angle between each bias-free reading and the zero reading: it
+       does not depend on how the sensor is turned on the shin.
+    """
+    t_s = recording.t_s
+    if t_s.size < 10:
+        raise InvalidDataError("the recording is too short to measure a leg raise", where=recording.source, fix="record the whole test")
+    rate_hz = recording.sampling_rate_hz
+    acc = np.asarray(recording.acc_m_s2, dtype=np.float64)
+    finite = np.isfinite(acc).all(axis=1)
+    if finite.sum() < 10:
+        raise InvalidDataError("the accelerometer has no usable samples", where=recording.source)
+    raw = np.stack([np.interp(t_s, t_s[finite], acc[finite, k]) for k in range(3)], axis=1)
+    acc = lowpass_zero_phase(raw, rate_hz, cutoff_hz)
+    gyr = np.asarray(recording.gyr_deg_s, dtype=np.float64)
+    has_gyro = bool(np.isfinite(gyr).all(axis=1).mean() > 0.9)
+    if not has_gyro:
+        # no gyroscope: stillness from the accelerometer's own change (deg/s of its direction)
+        unit = acc / np.linalg.norm(acc, axis=1, keepdims=True)
+        turn = np.degrees(np.linalg.norm(np.gradient(unit, t_s, axis=0), axis=1))
+        gyr = np.column_stack([turn, np.zeros_like(turn), np.zeros_like(turn)])
+    still = _still_stretches(t_s, gyr, max_still_rate_deg_s, 0.3)
+    if not still:
+        raise InvalidDataError("no still stretch found to zero the shin sensor", where=recording.source,
+                               fix="start with the leg flat and still for a second, and hold each raise at the top")  # fmt: skip
+    # still readings unfiltered: the low-pass would smear the end of a movement into the hold
+    points = np.array([raw[s].mean(axis=0) for s in still])
+    zero_dir = points[0] / np.linalg.norm(points[0])
+    spread = float(np.degrees(np.max(np.arccos(np.clip(points @ zero_dir / np.linalg.norm(points, axis=1), -1.0, 1.0)))))
+    bias = np.zeros(3)
+    note = "zeroed on the first still stretch"
+    if len(still) >= 3 and spread >= 15.0:
+        bias = _fit_accelerometer_bias(points, gravity_m_s2)
+        note += f"; accelerometer bias {np.linalg.norm(bias):.2f} m/s^2 fitted on {len(still)} still stretches"
+    else:
+        note += "; too few still positions to fit the accelerometer bias (up to 0.6 deg error at 90 deg per 0.1 m/s^2)"
+    zero = points[0] - bias
+    zero /= np.linalg.norm(zero)
+
+    def angle_deg(vectors: FloatArray) -> FloatArray:
+        unit = (vectors - bias) / np.linalg.norm(vectors - bias, axis=-1, keepdims=True)
+        return np.degrees(np.arccos(np.clip(unit @ zero, -1.0, 1.0)))
+
+    from_gravity = angle_deg(acc)
+    if has_gyro:
+        # each still stretch reads its mean (noise averages out; a max would read the noise's peak)
+        for stretch, point in zip(still, points, strict=True):
+            from_gravity[stretch] = angle_deg(point[None, :])[0]
+        inclination = _bridge_with_gyro(t_s, from_gravity, np.asarray(recording.gyr_deg_s, dtype=np.float64), still)
+        note += "; between still stretches the gyroscope carries the angle (movement accelerations tilt gravity's reading)"
+    else:
+        inclination = from_gravity
+        note += "; no gyroscope: movement accelerations tilt the angle while the leg moves (peaks are read where it is still)"
+    zero_span = (float(t_s[still[0].start]), float(t_s[still[0].stop - 1]))
+    return ShinInclination(t_s, inclination, bias, zero_span, note)
+
+
+def measure_slr_sensor(
+    recording: ImuRecording,
+    side: str,
+    *,
+    onset_times_s: Sequence[float] = (),
+    expected_trials: int | None = None,
+) -> SlrMeasurement:
+    """SLR trials from a shin-mounted inertial sensor (see ``shin_inclination``); same output as the camera.
+
+    One shin sensor cannot see knee bend or pelvic compensation: those are None and listed as
+    unchecked, so a clinician checks them by eye.
+    """
+    if side not in SIDES:
+        raise InvalidDataError(f"side must be 'left' or 'right', got {side!r}", fix="say which leg is raised: --side left|right")
+    shin = shin_inclination(recording)
+    t_s, angle = shin.t_s, shin.inclination_deg
+    unseen = ("knee bend and pelvic compensation: one shin sensor cannot see them",)
+    trials = []
+    for number, w in enumerate(_find_windows(t_s, angle)):
+        inside = np.arange(w.start, w.end + 1)
+        peak = int(inside[np.argmax(angle[inside])])
+        onset_t, onset_deg, problem = _onset(t_s, angle, onset_times_s, float(t_s[w.baseline.start]), float(t_s[w.end]))
+        trials.append(SlrTrial(
+            index=number, t_start_s=float(t_s[w.start]), t_peak_s=float(t_s[peak]), t_end_s=float(t_s[w.end]),
+            peak_deg=float(angle[peak]), onset_deg=onset_deg, onset_t_s=onset_t, knee_flexion_at_peak_deg=None,
+            trunk_rotation_deg=None, contralateral_thigh_lift_deg=None, valid=True, invalid_reasons=(),
+            unchecked=unseen + ((problem,) if problem else ()), method="shin_sensor",
+        ))  # fmt: skip
+    rate = float(np.isfinite(recording.acc_m_s2).all(axis=1).mean())
+    return SlrMeasurement(side, tuple(trials), "shin_sensor", "shin", rate, (shin.note, *_count_notes(len(trials), expected_trials)))
+
+
+# ----------------------------------------------------------------------------- both methods, visits
+
+
+@dataclass(frozen=True)
+class TrialDifference:
+    """Camera and sensor peaks of the same trial (paired by peak time).
+
+    Attributes:
+        camera_index, sensor_index: the trial's index in each measurement.
+        camera_peak_deg, sensor_peak_deg: the peaks, deg (camera None when its peak was hidden).
+    """
+
+    camera_index: int
+    sensor_index: int
+    camera_peak_deg: float | None
+    sensor_peak_deg: float | None
+
+    @property
+    def difference_deg(self) -> float | None:
+        """Camera minus sensor, deg (None when either is missing)."""
+        if self.camera_peak_deg is None or self.sensor_peak_deg is None:
+            return None
+        return self.camera_peak_deg - self.sensor_peak_deg
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain JSON types."""
+        return {"camera_index": self.camera_index, "sensor_index": self.sensor_index, "camera_peak_deg": _rounded(self.camera_peak_deg),
+                "sensor_peak_deg": _rounded(self.sensor_peak_deg), "difference_deg": _rounded(self.difference_deg)}  # fmt: skip
+
+
+def compare_methods(camera: SlrMeasurement, sensor: SlrMeasurement, *, sensor_offset_s: float = 0.0, max_apart_s: float = 1.5) -> tuple[TrialDifference, ...]:
+    """Pair camera and sensor trials whose peaks are within ``max_apart_s`` (sensor time + ``sensor_offset_s`` = camera time)."""
+    pairs = []
+    used: set[int] = set()
+    for trial in camera.trials:
+        candidates = [s for s in sensor.trials if s.index not in used and abs(s.t_peak_s + sensor_offset_s - trial.t_peak_s) <= max_apart_s]
+        if candidates:
+            match = min(candidates, key=lambda s: abs(s.t_peak_s + sensor_offset_s - trial.t_peak_s))
+            used.add(match.index)
+            pairs.append(TrialDifference(trial.index, match.index, trial.peak_deg, match.peak_deg))
+    return tuple(pairs)
+
+
+def mdc95_deg(sem_deg: float) -> float:
+    """MDC95 = 1.96 x sqrt(2) x SEM (DOMAIN.md section 5), deg."""
+    return 1.96 * math.sqrt(2.0) * sem_deg
+
+
+@dataclass(frozen=True)
+class SlrChange:
+    """Latest visit against the previous one, one side.
+
+    Attributes:
+        previous_mean_deg, latest_mean_deg: the two visits' means of valid trials, deg.
+        mdc95_deg: the minimal detectable change used, deg.
+        mdc_source: plain words: 'configured' or how it was estimated.
+    """
+
+    previous_mean_deg: float
+    latest_mean_deg: float
+    mdc95_deg: float
+    mdc_source: str
+
+    @property
+    def change_deg(self) -> float:
+        """Latest minus previous, deg (positive = the leg goes higher)."""
+        return self.latest_mean_deg - self.previous_mean_deg
+
+    @property
+    def exceeds_mdc(self) -> bool:
+        """True when the change is at least the MDC95 (more than measurement error)."""
+        return abs(self.change_deg) >= self.mdc95_deg
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain JSON types."""
+        return {"previous_mean_deg": _rounded(self.previous_mean_deg), "latest_mean_deg": _rounded(self.latest_mean_deg),
+                "change_deg": _rounded(self.change_deg), "mdc95_deg": _rounded(self.mdc95_deg), "mdc_source": self.mdc_source,
+                "exceeds_mdc": self.exceeds_mdc}  # fmt: skip
+
+
+def compare_with_previous(
+    latest: SlrMeasurement,
+    previous_mean_deg: float,
+    previous_sd_deg: float | None = None,
+    *,
+    previous_n: int = 3,
+    configured_mdc_deg: float | None = None,
+) -> SlrChange:
+    """The change since the previous visit and whether it exceeds the MDC95.
+
+    Without a configured MDC, SEM is estimated from the trials themselves: the SD of one
+    person's repeated trials is the within-subject SD, which is the SEM (the ICC form
+    SEM = SD sqrt(1 - ICC) needs a group's between-subject SD, which one patient has not).
+    Both visits' SDs are pooled (each weighted by n - 1). Trials within one visit vary less
+    than visits do, so this MDC is a lower bound: configure the clinic's own value when known.
+    """
+    if not math.isfinite(latest.mean_deg):
+        raise InvalidDataError("no valid trial in this measurement: nothing to compare", fix="repeat the test with the knee straight and the pelvis still")
+    if configured_mdc_deg is not None:
+        return SlrChange(previous_mean_deg, latest.mean_deg, configured_mdc_deg, "configured")
+    parts = []
+    if latest.n_valid >= 2:
+        parts.append((latest.n_valid - 1, latest.sd_deg**2))
+    if previous_sd_deg is not None and math.isfinite(previous_sd_deg) and previous_n >= 2:
+        parts.append((previous_n - 1, previous_sd_deg**2))
+    if not parts:
+        raise InvalidDataError("not enough valid trials to estimate the MDC", fix="measure 3 trials per visit, or configure an MDC (--mdc-deg)")
+    pooled = math.sqrt(sum(dof * var for dof, var in parts) / sum(dof for dof, _ in parts))
+    return SlrChange(previous_mean_deg, latest.mean_deg, mdc95_deg(pooled), f"1.96 x sqrt(2) x pooled trial SD {pooled:.1f} deg")
