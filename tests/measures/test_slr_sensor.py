@@ -7,7 +7,16 @@ import pytest
 
 from motionrehab.errors import InvalidDataError
 from motionrehab.kinematics.measure import measure_angles
-from motionrehab.measures.slr import SlrMeasurement, SlrTrial, compare_methods, compare_with_previous, mdc95_deg, measure_slr_camera, measure_slr_sensor, shin_inclination
+from motionrehab.measures.slr import (
+    SlrMeasurement,
+    SlrTrial,
+    compare_methods,
+    compare_with_previous,
+    mdc95_deg,
+    measure_slr_camera,
+    measure_slr_sensor,
+    shin_inclination,
+)
 from motionrehab.synth.camera import PinholeCamera, Realism
 from motionrehab.synth.exercises import SlrTrial as SynthTrial
 from motionrehab.synth.exercises import supine_slr

@@ -90,7 +90,10 @@ def supine_slr_shin_imu(
     total = lead_in_s + sum(t.raise_s + t.hold_s + t.lower_s + t.rest_s for t in trial_list) + 1.0
     t_s = np.arange(int(round(total * sampling_rate_hz))) / sampling_rate_hz
     theta = np.zeros_like(t_s)
-    peaks_t, peaks, onsets_t, onsets = [], [], [], []
+    peaks_t: list[float] = []
+    peaks: list[float] = []
+    onsets_t: list[float | None] = []
+    onsets: list[float | None] = []
     t0 = lead_in_s
     for trial in trial_list:
         theta += math.radians(trial.peak_deg) * (minimum_jerk_step(t_s, t0, trial.raise_s) - minimum_jerk_step(t_s, t0 + trial.raise_s + trial.hold_s, trial.lower_s))
