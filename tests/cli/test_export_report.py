@@ -70,3 +70,17 @@ def test_export_opensim_says_what_the_store_cannot_give(store_path, tmp_path, ca
     assert len(list(tmp_path.glob("*.mot"))) == 7
     assert main(["export", PATIENT, "--format", "csv", "--pose-csv", store_path, "--out", str(tmp_path), "--store", store_path]) == 2
     assert "go with --format opensim" in capsys.readouterr().err
+
+
+def test_report_writes_html_and_prints_the_verdicts(store_path, tmp_path, capsys):
+    out = tmp_path / "report.html"
+    assert main(["report", PATIENT, "--compare", "2026-01-08", "--out", str(out), "--store", store_path]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"{PATIENT}: report 2026-01-05 to 2026-01-18, latest 2026-01-18 compared with 2026-01-08; ")
+    assert "  Hip hinge trunk inclination (deg): 31.5 -> 35.0 (+3.5, MDC95 2.1): improved\n" in text
+    assert "  ODI questionnaire (points): 31.1 -> 15.6 (-15.5, MCID 10.0): improved\n" in text
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    html = out.read_text()
+    assert html.count("<svg") == 4 and PATIENT in html
+    assert main(["report", PATIENT, "--compare", "soon", "--out", str(out), "--store", store_path]) == 2
+    assert "--compare: 'soon' is not a date" in capsys.readouterr().err

@@ -1,7 +1,7 @@
 """The recheck report: what was done, how well, what changed, and whether the change is real.
 
 ``render_recheck_html(data)`` turns a RecheckData (assembled from the session store by
-records.recheck) into one self-contained HTML page: plots are inline SVG (sharp on a
+records.recheck.recheck_data) into one self-contained HTML page: plots are inline SVG (sharp on a
 phone, printable), the layout is a single column that reads on a 360 px wide screen, and
 a print stylesheet keeps tables and plots whole on A4. ``write_recheck_report`` writes it
 with owner-only permissions and, on request, a PDF printed by headless Chromium.
@@ -43,6 +43,7 @@ MEASURE_LABELS: dict[str, str] = {
     "cadence_steps_per_min": "Cadence",
     "gait_speed_m_per_s": "Walking speed",
     "stride_length_m": "Stride length",
+    "hinge_trunk_inclination_deg": "Hip hinge trunk inclination",
 }
 
 
@@ -107,6 +108,7 @@ class ChangeVerdict:
         threshold: the MDC95 (measured) or MCID (reported) the change is compared with.
         threshold_kind: 'MDC95' or 'MCID'.
         better_when: 'higher' or 'lower' (which direction is improvement).
+        previous_on, latest_on: the days the two values are from (None: not known).
     """
 
     measure: str
@@ -115,6 +117,8 @@ class ChangeVerdict:
     threshold: float
     threshold_kind: str
     better_when: str
+    previous_on: date | None = None
+    latest_on: date | None = None
 
     @property
     def change(self) -> float:
@@ -182,9 +186,16 @@ class RecheckData:
     verdicts: Sequence[ChangeVerdict] = field(default_factory=tuple)
     events: Sequence[FlaggedEvent] = field(default_factory=tuple)
     decisions: Sequence[ProgressionRecord] = field(default_factory=tuple)
+    notes: Sequence[str] = field(default_factory=tuple)  # about the comparison (measures not judged, and why)
+    decisions_note: str = ""  # about the decisions listed (e.g. how many 'hold' decisions are left out)
 
 
 _SIDE_STYLE = {"left": ("#1f77b4", "o"), "right": ("#d62728", "s"), None: ("#444444", "^")}
+
+
+def _legend_below(axes: plt.Axes, offset: float = -0.25) -> None:
+    # Below the x axis label, so the legend never hides a data point (the SVG is cropped to fit it).
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, offset), ncol=3, fontsize=9, frameon=False)
 
 
 def _svg(figure: plt.Figure) -> str:
@@ -200,7 +211,7 @@ def plot_slr_over_visits(measurements: Sequence[VisitMeasurement]) -> str | None
     slr = [m for m in measurements if m.kind == "slr_peak_deg"]
     if not slr:
         return None
-    figure, axes = plt.subplots(figsize=(6.4, 3.2))
+    figure, axes = plt.subplots(figsize=(5.0, 3.0))
     for side in ("left", "right", None):
         points = sorted((m for m in slr if m.side == side), key=lambda m: m.visit_date)
         if not points:
@@ -216,10 +227,11 @@ def plot_slr_over_visits(measurements: Sequence[VisitMeasurement]) -> str | None
     axes.xaxis_date()
     axes.set_xlabel("visit date")
     axes.set_ylabel("SLR peak hip flexion (deg)")
-    axes.set_title("Straight leg raise per side (mean ± SD of valid trials)")
-    axes.legend(loc="lower right", fontsize=8)
-    axes.grid(alpha=0.3)
+    with_sd = any(m.sd is not None for m in slr)
+    axes.set_title("Straight leg raise per side" + (" (mean ± SD of valid trials)" if with_sd else " (one value per day)"), fontsize=10)
     figure.autofmt_xdate()
+    _legend_below(axes, offset=-0.42)
+    axes.grid(alpha=0.3)
     return _svg(figure)
 
 
@@ -228,7 +240,7 @@ def plot_weekly(weeks: Sequence[WeekSummary], attribute: str, ylabel: str, title
     points = [(w.week_index, getattr(w, attribute)) for w in weeks if getattr(w, attribute) is not None]
     if not points:
         return None
-    figure, axes = plt.subplots(figsize=(6.4, 2.8))
+    figure, axes = plt.subplots(figsize=(5.0, 2.6))
     x = [p[0] for p in points]
     y = [p[1] for p in points]
     if bars:
@@ -241,7 +253,7 @@ def plot_weekly(weeks: Sequence[WeekSummary], attribute: str, ylabel: str, title
     if ylim:
         axes.set_ylim(*ylim)
     axes.set_xticks(x)
-    axes.legend(loc="upper left", fontsize=8)
+    _legend_below(axes)
     axes.grid(alpha=0.3)
     return _svg(figure)
 
@@ -251,7 +263,7 @@ def plot_pain(weeks: Sequence[WeekSummary]) -> str | None:
     points = [w for w in weeks if w.pain_mean_nrs is not None]
     if not points:
         return None
-    figure, axes = plt.subplots(figsize=(6.4, 2.8))
+    figure, axes = plt.subplots(figsize=(5.0, 2.6))
     x = [w.week_index for w in points]
     mean = [float("nan") if w.pain_mean_nrs is None else w.pain_mean_nrs for w in points]
     highest = [float("nan") if w.pain_max_nrs is None else w.pain_max_nrs for w in points]
@@ -262,7 +274,7 @@ def plot_pain(weeks: Sequence[WeekSummary]) -> str | None:
     axes.set_xlabel("program week")
     axes.set_ylabel("pain NRS (0-10)")
     axes.set_title("Pain per week")
-    axes.legend(loc="upper right", fontsize=8)
+    _legend_below(axes)
     axes.grid(alpha=0.3)
     return _svg(figure)
 
@@ -283,7 +295,11 @@ def render_recheck_html(data: RecheckData) -> str:
         plot_weekly(data.weeks, "adherence_score", "adherence (0-100)", "Adherence per week", bars=False, ylim=(0, 100)),
         plot_pain(data.weeks),
     ]
-    latest = [m for m in data.measurements if m.visit_date == data.latest_visit]
+    # The latest value of each measure (a home program measures different things on different days).
+    newest: dict[tuple[str, str | None], VisitMeasurement] = {}
+    for m in sorted(data.measurements, key=lambda m: m.visit_date):
+        newest[(m.kind, m.side)] = m
+    latest = sorted(newest.values(), key=lambda m: (m.label, m.side or ""))
     return _environment().get_template("recheck.html").render(
         data=data, plots=[p for p in plots if p], latest=latest
     )

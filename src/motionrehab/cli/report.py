@@ -1,0 +1,47 @@
+"""`motionrehab report PATIENT [--compare VISIT] --out report.html [--pdf]`: the recheck report from the store.
+
+The work is motionrehab.records.recheck (what the report holds, verdicts against MDC95/MCID)
+and motionrehab.records.report (HTML with inline SVG plots; PDF by headless Chromium).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from motionrehab.cli.program import open_store, store_option
+from motionrehab.errors import InvalidDataError
+from motionrehab.records.recheck import recheck_data
+from motionrehab.records.report import write_recheck_report
+
+
+@click.command()
+@click.argument("patient")
+@click.option("--compare", "compare_text", default=None,
+              help="Compare the latest values with those on or before this visit date, YYYY-MM-DD (default: one recheck interval earlier).")  # fmt: skip
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write (owner-only).")
+@click.option("--pdf", is_flag=True, help="Also print a PDF beside the HTML (needs Chromium).")
+@store_option
+def report(patient: str, compare_text: str | None, out_path: Path, pdf: bool, store_url: str | None) -> None:
+    """The recheck report of PATIENT: what was done, how well, what changed, and whether the change is real."""
+    compare = None
+    if compare_text is not None:
+        try:
+            compare = dt.date.fromisoformat(compare_text)
+        except ValueError:
+            raise InvalidDataError(f"'{compare_text}' is not a date", where="--compare", fix="write it as YYYY-MM-DD") from None
+    store = open_store(store_url)
+    try:
+        data = recheck_data(store, patient, compare=compare, generated=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    finally:
+        store.close()
+    written = write_recheck_report(data, out_path, pdf=pdf)
+    real = [v for v in data.verdicts if v.verdict != "no real change"]
+    click.echo(f"{patient}: report {data.period_start} to {data.period_end}, latest {data.latest_visit or '-'} compared with {data.compare_visit or '-'}; "
+               f"{len(data.verdicts)} changes judged ({len(real)} real), {len(data.events)} flagged events, {len(data.decisions)} decisions")  # fmt: skip
+    for v in data.verdicts:
+        click.echo(f"  {v.measure}: {v.previous:.1f} -> {v.latest:.1f} ({v.change:+.1f}, {v.threshold_kind} {v.threshold:.1f}): {v.verdict}")
+    for path in written:
+        click.echo(f"  wrote {path}")
