@@ -76,9 +76,11 @@ def _idx(name: str) -> int:
 
 def _signed(reference: FloatArray, vector: FloatArray, normal: FloatArray) -> FloatArray:
     """Angle (deg) from ``reference`` to ``vector``, positive towards ``normal`` ((..., 2) arrays)."""
-    unit = reference / np.linalg.norm(reference, axis=-1, keepdims=True)
-    along = np.sum(vector * unit, axis=-1)
-    across = np.sum(vector * normal, axis=-1)
+    # written out per component: these run once per frame live, where numpy's per-call
+    # overhead (norm, sum over a 2-axis) costs more than the arithmetic
+    length = np.hypot(reference[..., 0], reference[..., 1])
+    along = (vector[..., 0] * reference[..., 0] + vector[..., 1] * reference[..., 1]) / length
+    across = vector[..., 0] * normal[..., 0] + vector[..., 1] * normal[..., 1]
     return np.degrees(np.arctan2(across, along))
 
 
@@ -131,7 +133,7 @@ def sagittal_angles(points: FloatArray, lying: bool) -> dict[str, FloatArray]:
     shoulder_mid = (points[:, _idx("left_shoulder")] + points[:, _idx("right_shoulder")]) / 2
     hip_mid = (points[:, _idx("left_hip")] + points[:, _idx("right_hip")]) / 2
     trunk_down = hip_mid - shoulder_mid
-    unit = trunk_down / np.linalg.norm(trunk_down, axis=-1, keepdims=True)
+    unit = trunk_down / np.hypot(trunk_down[..., 0], trunk_down[..., 1])[..., None]
     normal = np.stack([-unit[:, 1], unit[:, 0]], axis=-1)
     towards = np.array([0.0, 1.0]) if lying else np.array([1.0, 0.0])
     normal = np.where((normal @ towards < 0)[:, None], -normal, normal)  # the anterior side
@@ -143,13 +145,13 @@ def sagittal_angles(points: FloatArray, lying: bool) -> dict[str, FloatArray]:
         thigh, shank, foot = knee - hip, ankle - knee, toe - heel
         columns[f"{side}_hip_flexion_deg"] = _signed(trunk_down, thigh, normal)
         columns[f"{side}_leg_elevation_deg"] = _signed(trunk_down, ankle - hip, normal)
-        cosine = np.sum(thigh * shank, axis=-1) / (np.linalg.norm(thigh, axis=-1) * np.linalg.norm(shank, axis=-1))
+        cosine = (thigh[..., 0] * shank[..., 0] + thigh[..., 1] * shank[..., 1]) / (np.hypot(thigh[..., 0], thigh[..., 1]) * np.hypot(shank[..., 0], shank[..., 1]))
         columns[f"{side}_knee_flexion_deg"] = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
         columns[f"{side}_shin_inclination_deg"] = _from_vertical(-shank)  # knee forward of the ankle: positive
         shank_up = -shank
         # foot from the shank's forward perpendicular; toes up towards the shin is positive
         perpendicular = np.stack([shank_up[:, 1], -shank_up[:, 0]], axis=-1)
-        columns[f"{side}_ankle_dorsiflexion_deg"] = _signed(perpendicular, foot, shank_up / np.linalg.norm(shank_up, axis=-1, keepdims=True))
+        columns[f"{side}_ankle_dorsiflexion_deg"] = _signed(perpendicular, foot, shank_up / np.hypot(shank_up[..., 0], shank_up[..., 1])[..., None])
     return columns
 
 
