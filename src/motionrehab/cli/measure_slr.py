@@ -1,0 +1,209 @@
+"""`motionrehab measure slr INPUT --side left|right`: straight-leg-raise trials, validity, mean and SD.
+
+The measure is motionrehab.measures.slr; this command reads INPUT (pose-track CSV, video,
+camera index, or a shin sensor's inertial CSV), optionally a second, sensor input for both
+methods at once, symptom-onset times, and the previous visit from the session store.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+
+from motionrehab._files import make_private_dir, open_private, write_private_text
+from motionrehab.errors import InputFileError, MotionRehabError
+from motionrehab.measures.slr import (
+    SlrChange,
+    SlrMeasurement,
+    TrialDifference,
+    compare_methods,
+    compare_with_previous,
+    measure_slr_camera,
+    measure_slr_sensor,
+)
+
+#: store names (records.report and fhir_export know 'slr_peak_deg' and 'slr_onset_deg')
+PEAK_NAME = "slr_peak_deg"
+SD_NAME = "slr_peak_sd_deg"
+ONSET_NAME = "slr_onset_deg"
+
+
+def parse_onset_times(text: str | None) -> tuple[float, ...]:
+    """'12.5, 30.1' -> (12.5, 30.1) seconds."""
+    if not text:
+        return ()
+    try:
+        return tuple(float(part) for part in text.replace(";", ",").split(",") if part.strip())
+    except ValueError:
+        raise InputFileError(f"cannot read the onset times {text!r}", where="--onset-times",
+                             fix="give seconds from the start of the recording, separated by commas: 12.5,30.1") from None  # fmt: skip
+
+
+def _is_inertial(input_arg: str) -> bool:
+    from motionrehab.sensors.imu_csv import is_imu_csv
+
+    path = Path(input_arg)
+    return path.is_file() and path.suffix.lower() == ".csv" and is_imu_csv(path)
+
+
+def _sensor(path: str, side: str, onsets: tuple[float, ...], trials: int) -> SlrMeasurement:
+    from motionrehab.sensors.imu_csv import read_inertial_input
+
+    recordings = read_inertial_input(path, placement="shank").recordings
+    return measure_slr_sensor(recordings[0], side, onset_times_s=onsets, expected_trials=trials)
+
+
+def _camera(input_arg: str, side: str, leg_axis: str, onsets: tuple[float, ...], trials: int, calibration_path: Path | None,
+            pose_model: Path | None, seconds: float) -> tuple[SlrMeasurement, Any, str]:  # fmt: skip
+    from motionrehab.cli.inputs import patient_track
+    from motionrehab.kinematics.calibration import CameraCalibration
+    from motionrehab.kinematics.measure import measure_angles
+
+    patient = patient_track(input_arg, pose_model=pose_model, seconds=seconds)
+    calibration = CameraCalibration.load(calibration_path) if calibration_path else None
+    measured = measure_angles(patient.track, calibration, cutoff_hz="auto")
+    result = measure_slr_camera(measured.angles, side, leg_axis=leg_axis, onset_times_s=onsets, expected_trials=trials, cleaned=measured.cleaned)
+    return result, measured, f"{patient.description}; {measured.calibration_note}"
+
+
+def _previous_and_save(store_url: str | None, patient: str, side: str, result: SlrMeasurement, mdc_deg: float | None, save: bool) -> tuple[SlrChange | None, str]:
+    """Compare with the patient's last stored SLR of this side, then store this one (when asked)."""
+    from motionrehab.cli.program import open_store
+
+    store = open_store(store_url)
+    try:
+        previous = [m for m in store.measurements(patient, PEAK_NAME) if m.side == side]
+        sds = [m for m in store.measurements(patient, SD_NAME) if m.side == side]
+    except MotionRehabError:
+        previous, sds = [], []
+    change = None
+    message = "no previous SLR of this side in the store"
+    if previous and math.isfinite(result.mean_deg):
+        last = previous[-1]
+        sd = next((m.value for m in reversed(sds) if m.at == last.at), None)
+        try:
+            change = compare_with_previous(result, last.value, sd, configured_mdc_deg=mdc_deg)
+            message = f"previous visit {last.at:%Y-%m-%d}"
+        except MotionRehabError as error:
+            message = f"not compared with the previous visit: {error}"
+    if save and math.isfinite(result.mean_deg):
+        at = dt.datetime.now().replace(microsecond=0)  # one time stamp for the mean and its SD: the next visit pairs them
+        store.add_measurement(patient, PEAK_NAME, result.mean_deg, side=side, at=at)
+        if math.isfinite(result.sd_deg):
+            store.add_measurement(patient, SD_NAME, result.sd_deg, side=side, at=at)
+        onsets = [t.onset_deg for t in result.trials if t.valid and t.onset_deg is not None]
+        if onsets:
+            store.add_measurement(patient, ONSET_NAME, sum(onsets) / len(onsets), side=side, at=at)
+        message += f"; saved to {store.display_url}"
+    elif save:
+        message += "; nothing saved (no valid trial)"
+    return change, message
+
+
+def _summary(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[TrialDifference, ...], change: SlrChange | None, notes: list[str]) -> dict[str, Any]:
+    summary = result.to_json_dict()
+    if sensor is not None:
+        summary["sensor"] = sensor.to_json_dict()
+        summary["camera_vs_sensor"] = [p.to_json_dict() for p in pairs]
+    summary["previous_visit"] = None if change is None else change.to_json_dict()
+    summary["notes"] = summary["notes"] + notes
+    return summary
+
+
+def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[TrialDifference, ...], change: SlrChange | None) -> str:
+    def one(m: SlrMeasurement) -> list[str]:
+        lines = [f"SLR {m.side} leg, {m.method.replace('_', ' ')} ({m.leg_axis.replace('_', ' -> ')}), detection {100 * m.detection_rate:.0f} %"]
+        for t in m.trials:
+            peak = "not measured" if t.peak_deg is None else f"{t.peak_deg:.1f} deg"
+            extra = [] if t.onset_deg is None else [f"onset {t.onset_deg:.1f} deg"]
+            if t.knee_flexion_at_peak_deg is not None:
+                extra.append(f"knee {t.knee_flexion_at_peak_deg:.0f} deg")
+            if t.pelvic_compensation_deg is not None:
+                extra.append(f"pelvic compensation {t.pelvic_compensation_deg:.0f} deg")
+            verdict = "valid" if t.valid else "INVALID: " + "; ".join(t.invalid_reasons)
+            lines.append(f"  trial {t.index + 1} at {t.t_peak_s:.1f} s: peak {peak}" + (f" ({', '.join(extra)})" if extra else "") + f" - {verdict}")
+        if m.n_valid:
+            sd = "" if math.isnan(m.sd_deg) else f", SD {m.sd_deg:.1f}"
+            lines.append(f"Mean of {m.n_valid} valid trial(s): {m.mean_deg:.1f} deg{sd}")
+        else:
+            lines.append("No valid trial.")
+        lines.extend(f"Note: {n}" for n in m.notes)
+        return lines
+
+    lines = one(result)
+    if sensor is not None:
+        lines += one(sensor)
+        lines += [f"  trial {p.camera_index + 1}: camera - sensor = {'-' if p.difference_deg is None else f'{p.difference_deg:+.1f} deg'}" for p in pairs]
+    if change is not None:
+        verdict = "more than" if change.exceeds_mdc else "within"
+        lines.append(f"Since the previous visit: {change.change_deg:+.1f} deg ({change.previous_mean_deg:.1f} -> {change.latest_mean_deg:.1f}), "
+                     f"{verdict} the MDC95 of {change.mdc95_deg:.1f} deg ({change.mdc_source})")  # fmt: skip
+    return "\n".join(lines)
+
+
+@click.command(name="slr")
+@click.argument("input_arg", metavar="INPUT")
+@click.option("--side", type=click.Choice(["left", "right"]), required=True, help="The leg raised.")
+@click.option("--trials", type=click.IntRange(1, 20), default=3, show_default=True, help="Trials asked for (a note says when the count differs).")
+@click.option("--leg-axis", type=click.Choice(["hip_ankle", "hip_knee"]), default="hip_ankle", show_default=True,
+              help="Camera: the leg's axis, hip -> ankle (DOMAIN.md) or hip -> knee (the thigh).")  # fmt: skip
+@click.option("--onset-times", help="Symptom onset times in seconds from the start of INPUT, comma-separated.")
+@click.option("--sensor", "sensor_path", type=click.Path(exists=True, dir_okay=False), help="A shin sensor's inertial CSV recorded with the video: both methods and their difference per trial.")
+@click.option("--sensor-offset-s", type=float, default=0.0, show_default=True, help="Sensor time + this = video time, s.")
+@click.option("--patient", help="Pseudonymous patient id: compare with the previous visit in the store and save this one.")
+@click.option("--store", "store_url", metavar="URL", help="Session store: a SQLite file or database URL (default: $MOTIONREHAB_STORE, else the user data folder).")
+@click.option("--mdc-deg", type=click.FloatRange(min=0.0, min_open=True), help="The clinic's minimal detectable change, deg (default: from the trials' SD).")
+@click.option("--no-save", is_flag=True, help="With --patient: compare only, do not save this measurement.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write slr_summary.json and slr_trials.csv here (private files).")
+@click.option("--calibration", "calibration_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Camera calibration profile.")
+@click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
+@click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str | None, sensor_path: str | None, sensor_offset_s: float,
+        patient: str | None, store_url: str | None, mdc_deg: float | None, no_save: bool, as_json: bool, out_dir: Path | None,
+        calibration_path: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
+    """Measure straight-leg-raise trials of one leg (INPUT: pose CSV, video, camera index or shin sensor CSV)."""
+    onsets = parse_onset_times(onset_times)
+    notes: list[str] = []
+    sensor = None
+    pairs: tuple[TrialDifference, ...] = ()
+    if _is_inertial(input_arg):
+        if sensor_path:
+            raise InputFileError("INPUT is already a sensor recording", where="--sensor", fix="give the video or pose CSV as INPUT and the sensor with --sensor")
+        result = _sensor(input_arg, side, onsets, trials)
+        notes.append(f"{Path(input_arg).name}: shin sensor")
+    else:
+        result, _, description = _camera(input_arg, side, leg_axis, onsets, trials, calibration_path, pose_model, seconds)
+        notes.append(description)
+        if sensor_path:
+            shifted = tuple(t - sensor_offset_s for t in onsets)
+            sensor = _sensor(sensor_path, side, shifted, trials)
+            pairs = compare_methods(result, sensor, sensor_offset_s=sensor_offset_s)
+    change = None
+    if patient:
+        change, message = _previous_and_save(store_url, patient, side, result, mdc_deg, save=not no_save)
+        notes.append(message)
+    summary = _summary(result, sensor, pairs, change, notes)
+    if out_dir is not None:
+        folder = make_private_dir(out_dir)
+        write_private_text(folder / "slr_summary.json", json.dumps(summary, indent=2) + "\n")
+        with open_private(folder / "slr_trials.csv", "w", newline="") as handle:
+            writer = csv.writer(handle)
+            rows = [t.to_json_dict() for t in result.trials] + ([t.to_json_dict() for t in sensor.trials] if sensor else [])
+            names = list(rows[0]) if rows else ["index"]
+            writer.writerow(names)
+            for row in rows:
+                writer.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in row.values()])
+        click.echo(f"wrote {folder}/slr_summary.json, slr_trials.csv", err=as_json)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        click.echo(_text(result, sensor, pairs, change))
+        for note in notes:
+            click.echo(f"Note: {note}")
