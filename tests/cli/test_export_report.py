@@ -30,7 +30,7 @@ def test_export_tables_round_trip_from_the_cli(store_path, tmp_path, capsys, fmt
     assert text.startswith(f"{PATIENT}: 6 sessions, ")
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o700
     files = sorted(p.name for p in out.iterdir())
-    assert len(files) == 10 and f"{PATIENT}_repetitions.{fmt}" in files
+    assert len(files) == 11 and f"{PATIENT}_repetitions.{fmt}" in files and f"{PATIENT}_prescription.yaml" in files
     assert all(stat.S_IMODE(os.stat(out / f).st_mode) == 0o600 for f in files)
     store = SessionStore(f"sqlite:///{store_path}")
     assert read_tables(out, PATIENT, fmt) == read_record(store, PATIENT)

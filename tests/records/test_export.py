@@ -1,14 +1,24 @@
 """CSV/JSON tables: export then re-import gives identical records; units in column names; pseudonym only."""
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 
 import pytest
 from record_fixture import PATIENT, write_record
+from store_backends import store_url
 
 from motionrehab.errors import InvalidDataError
-from motionrehab.records.export import TABLES, read_record, read_tables, table_path, write_tables
+from motionrehab.records.export import (
+    TABLES,
+    import_record,
+    read_record,
+    read_tables,
+    table_path,
+    write_tables,
+)
+from motionrehab.records.store import SessionStore
 
 NOW = dt.datetime(2026, 1, 20, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -34,7 +44,7 @@ def test_record_holds_every_kind(record):
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_export_then_import_gives_identical_records(record, tmp_path, fmt):
     written = write_tables(record, tmp_path, fmt, exported_at=NOW)
-    assert len(written) == len(TABLES) + 1
+    assert len(written) == len(TABLES) + 2  # the tables, the prescription as assigned, the manifest
     again = read_tables(tmp_path, PATIENT, fmt)
     assert again == record
     for kind, _ in TABLES:  # row by row too, so a failure names the table
@@ -67,3 +77,34 @@ def test_an_edited_cell_that_is_not_a_number_is_named(record, tmp_path):
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(InvalidDataError, match=r"measurements.csv row 3, value: 'about 48' is not a float"):
         read_tables(tmp_path, PATIENT, "csv")
+
+
+def renumbered(record):
+    """The record with session and check-in ids replaced by their rank (a new store numbers its own rows)."""
+    sessions = {s.session_id: i for i, s in enumerate(record.sessions, start=1)}
+    checkins = {c.checkin_id: i for i, c in enumerate(record.checkins, start=1)}
+
+    def fix(rows):
+        return tuple(dataclasses.replace(r, session_id=sessions[r.session_id]) for r in rows)
+
+    return dataclasses.replace(
+        record, sessions=fix(record.sessions), exercises=fix(record.exercises), repetitions=fix(record.repetitions),
+        repetition_metrics=fix(record.repetition_metrics),
+        checkins=tuple(dataclasses.replace(c, checkin_id=checkins[c.checkin_id]) for c in record.checkins),
+    )
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_exported_json_imports_into_another_store_and_reads_back_the_same(record, tmp_path, backend):
+    write_tables(record, tmp_path / "out", "json", exported_at=NOW)
+    target = SessionStore(store_url(backend, tmp_path))
+    try:
+        import_record(read_tables(tmp_path / "out", PATIENT, "json"), target)
+        again = read_record(target, PATIENT)
+        assert again.prescription_yaml == record.prescription_yaml != ""
+        assert {e.kind for e in again.exercises} >= {"hip_hinge", "walking"}
+        assert renumbered(again) == renumbered(record)
+        with pytest.raises(InvalidDataError, match="is already in the store"):
+            import_record(record, target)
+    finally:
+        target.close()

@@ -35,10 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from motionrehab._files import make_private_dir, open_private, write_private_text
 from motionrehab.errors import InputFileError, InvalidDataError
 from motionrehab.program.adherence import weekly_scores
-from motionrehab.program.prescription import Prescription
+from motionrehab.program.prescription import Prescription, parse_prescription
+from motionrehab.records import store as store_tables
 from motionrehab.records.store import SessionStore
 
 FORMATS = ("csv", "json")
@@ -67,6 +70,7 @@ class ExerciseRow:
 
     session_id: int
     exercise_id: str
+    kind: str  # the prescription's exercise kind (hip_hinge, walking ...)
     planned_sets: int
     planned_reps: int | None
     planned_hold_s: float | None
@@ -198,6 +202,7 @@ class PatientRecord:
     proms: tuple[PromRow, ...] = ()
     decisions: tuple[DecisionRow, ...] = ()
     adherence: tuple[AdherenceRow, ...] = ()
+    prescription_yaml: str = ""  # the latest prescription as assigned ('' when none)
 
     def table(self, kind: str) -> tuple[Any, ...]:
         """The rows of one kind (a name of TABLES)."""
@@ -235,6 +240,7 @@ def read_record(store: SessionStore, patient: str, *, since: dt.date | None = No
     def kept(at: dt.datetime) -> bool:
         return start is None or at >= start
 
+    kinds = _exercise_kinds(store, patient)
     sessions: list[SessionRow] = []
     exercises: list[ExerciseRow] = []
     reps: list[RepetitionRow] = []
@@ -247,7 +253,7 @@ def read_record(store: SessionStore, patient: str, *, since: dt.date | None = No
                                    log.pain_next_morning, log.tingling_before, log.new_tingling, log.stopped_by_red_flag))  # fmt: skip
         for e in log.exercises:
             p = e.planned
-            exercises.append(ExerciseRow(stored.id, e.exercise_id, p.sets, p.reps, p.hold_s, p.minutes, p.metres, e.reps, e.hold_s,
+            exercises.append(ExerciseRow(stored.id, e.exercise_id, kinds.get((stored.id, e.exercise_id), ""), p.sets, p.reps, p.hold_s, p.minutes, p.metres, e.reps, e.hold_s,
                                          e.minutes, e.metres, e.reps_measured, e.reps_within_criteria))  # fmt: skip
         for r in store.repetitions(stored.id):
             reps.append(RepetitionRow(stored.id, r.exercise_id, r.set_index, r.rep_index, r.recorded_at, r.t_start_s, r.t_end_s, r.hold_s,
@@ -273,7 +279,25 @@ def read_record(store: SessionStore, patient: str, *, since: dt.date | None = No
         if activity:
             rows = _adherence_rows(prescription, store, patient, max(activity).date())
             adherence = tuple(r for r in rows if since is None or r.week_start + dt.timedelta(days=6) >= since)
-    return PatientRecord(patient, since, tuple(sessions), tuple(exercises), tuple(reps), tuple(metrics), measurements, checkins, proms, decisions, adherence)
+    return PatientRecord(patient, since, tuple(sessions), tuple(exercises), tuple(reps), tuple(metrics), measurements, checkins, proms, decisions,
+                         adherence, _prescription_text(store, patient))  # fmt: skip
+
+
+def _exercise_kinds(store: SessionStore, patient: str) -> dict[tuple[int, str], str]:
+    # The store's readers give the program's view (no exercise kind); the kind is read from its table.
+    t, s = store_tables.exercises_performed, store_tables.sessions
+    query = (sa.select(t.c.session_id, t.c.exercise_id, t.c.kind).join(s, t.c.session_id == s.c.id)
+             .join(store_tables.patients, s.c.patient_id == store_tables.patients.c.id).where(store_tables.patients.c.pseudonym == patient))  # fmt: skip
+    with store.engine.connect() as conn:
+        return {(r.session_id, r.exercise_id): r.kind for r in conn.execute(query)}
+
+
+def _prescription_text(store: SessionStore, patient: str) -> str:
+    p = store_tables.prescriptions
+    query = (sa.select(p.c.yaml_text).join(store_tables.patients, p.c.patient_id == store_tables.patients.c.id)
+             .where(store_tables.patients.c.pseudonym == patient).order_by(p.c.id.desc()).limit(1))  # fmt: skip
+    with store.engine.connect() as conn:
+        return str(conn.execute(query).scalar() or "")
 
 
 def _stored_prescription(store: SessionStore, patient: str) -> Prescription | None:
@@ -371,6 +395,8 @@ def write_tables(record: PatientRecord, folder: str | os.PathLike[str], fmt: str
             objects = [{name: _to_json(getattr(row, name)) for name, _, _ in fields} for row in rows]
             write_private_text(path, json.dumps(objects, indent=1, ensure_ascii=False) + "\n")
         written.append(path)
+    if record.prescription_yaml:
+        written.append(write_private_text(out / f"{record.pseudonym}_prescription.yaml", record.prescription_yaml))
     manifest = {
         "format": f"motionrehab-export/1 ({fmt})",
         "patient_pseudonym": record.pseudonym,
@@ -414,4 +440,81 @@ def read_tables(folder: str | os.PathLike[str], patient: str, fmt: str) -> Patie
                 raise InvalidDataError(f"{len(cells)} cells, expected {len(fields)}", where=where)
             rows.append(row_type(*(_parse(cell, base, optional, f"{where}, {name}") for cell, (name, base, optional) in zip(cells, fields, strict=True))))
         tables[kind] = tuple(rows)
-    return PatientRecord(patient, since, **tables)
+    yaml_path = Path(folder) / f"{patient}_prescription.yaml"
+    prescription_yaml = yaml_path.read_text(encoding="utf-8") if yaml_path.is_file() else ""
+    return PatientRecord(patient, since, **tables, prescription_yaml=prescription_yaml)
+
+
+def import_record(record: PatientRecord, store: SessionStore) -> None:
+    """Write an exported record into ``store`` for a patient it does not hold yet (e.g. home SQLite -> clinic PostgreSQL).
+
+    Everything the export holds is written back with its times, so the store's readers give
+    the same record again (new row ids: ``session_id`` and ``checkin_id`` are the target
+    store's). Walking bouts come back as one bout per exercise and session (the export
+    keeps their sums); the red-flag screen keeps the positive answers only.
+    """
+    if record.pseudonym in store.patients():
+        raise InvalidDataError(f"'{record.pseudonym}' is already in the store", where=store.display_url,
+                               fix="import into a store without this patient (records are never merged)")  # fmt: skip
+    if record.prescription_yaml:
+        store.assign_prescription(parse_prescription(record.prescription_yaml, f"{record.pseudonym} import"), record.prescription_yaml)
+    t = store_tables
+    with store.engine.begin() as conn:
+        patient = conn.execute(sa.select(t.patients.c.id).where(t.patients.c.pseudonym == record.pseudonym)).scalar()
+        if patient is None:
+            patient = _insert(conn, t.patients, dict(pseudonym=record.pseudonym, created_at=dt.datetime.now().replace(microsecond=0)))
+        checkin_ids = {}
+        for c in record.checkins:
+            answers = json.dumps(dict.fromkeys((f for f in c.red_flags_positive.split(";") if f), True), sort_keys=True)
+            checkin_ids[c.checkin_id] = _insert(conn, t.checkins, dict(
+                patient_id=patient, at=c.at, pain_nrs=c.pain_nrs, tingling=c.tingling, numbness=c.numbness,
+                red_flags_positive=c.red_flags_positive.replace(";", ","), red_flag_answers=answers,
+                flagged_for_clinician=c.flagged_for_clinician, dose_pct=c.dose_pct, message=c.message,
+            ))  # fmt: skip
+        session_ids, performed = {}, {}
+        for s in record.sessions:
+            session_ids[s.session_id] = _insert(conn, t.sessions, dict(
+                patient_id=patient, started_at=s.started_at, ended_at=s.ended_at, status=s.status, dose_pct=s.dose_pct,
+                pain_before=s.pain_before_nrs, tingling_before=s.tingling_before, pain_after=s.pain_after_nrs,
+                pain_next_morning=s.pain_next_morning_nrs, new_tingling=s.new_tingling,
+            ))  # fmt: skip
+        for e in record.exercises:
+            key = (e.session_id, e.exercise_id)
+            performed[key] = _insert(conn, t.exercises_performed, dict(
+                session_id=session_ids[e.session_id], exercise_id=e.exercise_id, kind=e.kind, planned_sets=e.planned_sets,
+                planned_reps=e.planned_reps, planned_hold_s=e.planned_hold_s, planned_minutes=e.planned_minutes,
+                planned_metres=e.planned_metres, note="",
+            ))  # fmt: skip
+            if e.walked_min or e.walked_m:
+                conn.execute(sa.insert(t.walking).values(exercise_performed_id=performed[key], recorded_at=record_time(record, e.session_id),
+                                                         minutes=e.walked_min, metres=e.walked_m))  # fmt: skip
+        rep_ids = {}
+        for r in record.repetitions:
+            rep_ids[(r.session_id, r.exercise_id, r.set_index, r.rep_index)] = _insert(conn, t.repetitions, dict(
+                exercise_performed_id=performed[(r.session_id, r.exercise_id)], set_index=r.set_index, rep_index=r.rep_index,
+                recorded_at=r.recorded_at, t_start_s=r.t_start_s, t_end_s=r.t_end_s, hold_s=r.hold_s, within_criteria=r.within_criteria,
+                faults=r.faults.replace(";", ","),
+            ))  # fmt: skip
+        for m in record.repetition_metrics:
+            conn.execute(sa.insert(t.repetition_metrics).values(repetition_id=rep_ids[(m.session_id, m.exercise_id, m.set_index, m.rep_index)],
+                                                                name=m.metric, value=m.value))  # fmt: skip
+        for row in record.measurements:
+            conn.execute(sa.insert(t.measurements).values(patient_id=patient, session_id=None, at=row.at, name=row.measure, value=row.value, side=row.side))
+        for p in record.proms:
+            items = [None if i == "-" else int(i) for i in p.items.split(";") if i]
+            conn.execute(sa.insert(t.proms).values(patient_id=patient, at=p.at, instrument=p.instrument, score=p.score_points, items=json.dumps(items)))
+        for d in record.decisions:
+            conn.execute(sa.insert(t.decisions).values(patient_id=patient, decided_at=d.decided_at, week=d.week, exercise_id=d.exercise_id,
+                                                       action=d.action, dose_before=d.dose_before, dose_after=d.dose_after, reason=d.reason))  # fmt: skip
+
+
+def _insert(conn: sa.Connection, table: sa.Table, values: dict[str, Any]) -> int:
+    key = conn.execute(sa.insert(table).values(**values)).inserted_primary_key
+    if key is None:  # pragma: no cover - every table written here has an integer primary key
+        raise RuntimeError(f"insert into {table.name} returned no primary key")
+    return int(key[0])
+
+
+def record_time(record: PatientRecord, session_id: int) -> dt.datetime:
+    """The start of a session of the record (the time given to a re-imported walking bout)."""
+    return next(s.started_at for s in record.sessions if s.session_id == session_id)
