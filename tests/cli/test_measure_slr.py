@@ -90,3 +90,12 @@ def test_bad_onset_times_and_missing_side_are_plain_errors(inputs, capsys):
     assert main(["measure", "slr", str(pose), "--side", "left", "--onset-times", "ten"]) == 2
     assert "onset times" in capsys.readouterr().err
     assert main(["measure", "slr", str(pose)]) == 2
+
+
+def test_a_standing_recording_is_refused_with_advice(tmp_path, capsys):
+    from motionrehab.synth.exercises import hip_hinge_set
+
+    path = write_pose_csv(tmp_path / "standing.csv", hip_hinge_set(2).track)
+    assert main(["measure", "slr", str(path), "--side", "left"]) == 2
+    err = capsys.readouterr().err
+    assert "does not lie down" in err and "film from the side" in err

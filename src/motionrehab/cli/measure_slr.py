@@ -24,8 +24,8 @@ from motionrehab.measures.slr import (
     TrialDifference,
     compare_methods,
     compare_with_previous,
-    measure_slr_camera,
     measure_slr_sensor,
+    measure_slr_track,
 )
 
 #: store names (records.report and fhir_export know 'slr_peak_deg' and 'slr_onset_deg')
@@ -63,13 +63,11 @@ def _camera(input_arg: str, side: str, leg_axis: str, onsets: tuple[float, ...],
             pose_model: Path | None, seconds: float) -> tuple[SlrMeasurement, Any, str]:  # fmt: skip
     from motionrehab.cli.inputs import patient_track
     from motionrehab.kinematics.calibration import CameraCalibration
-    from motionrehab.kinematics.measure import measure_angles
 
     patient = patient_track(input_arg, pose_model=pose_model, seconds=seconds)
     calibration = CameraCalibration.load(calibration_path) if calibration_path else None
-    measured = measure_angles(patient.track, calibration, cutoff_hz="auto")
-    result = measure_slr_camera(measured.angles, side, leg_axis=leg_axis, onset_times_s=onsets, expected_trials=trials, cleaned=measured.cleaned)
-    return result, measured, f"{patient.description}; {measured.calibration_note}"
+    analysis = measure_slr_track(patient.track, side, calibration=calibration, leg_axis=leg_axis, onset_times_s=onsets, expected_trials=trials)
+    return analysis.result, analysis.measurement, f"{patient.description}; {analysis.measurement.calibration_note}"
 
 
 def _previous_and_save(store_url: str | None, patient: str, side: str, result: SlrMeasurement, mdc_deg: float | None, save: bool) -> tuple[SlrChange | None, str]:

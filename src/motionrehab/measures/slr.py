@@ -33,9 +33,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from motionrehab.capture.pose_track import PoseTrack
-from motionrehab.errors import InvalidDataError
+from motionrehab.errors import InvalidDataError, UnusableViewError
 from motionrehab.events.repetitions import find_trial_peaks
 from motionrehab.kinematics.angle_table import AngleTable
+from motionrehab.kinematics.calibration import CameraCalibration
+from motionrehab.kinematics.measure import AngleMeasurement, measure_angles
 from motionrehab.sensors.imu_recording import ImuRecording
 from motionrehab.signals.filters import lowpass_zero_phase
 
@@ -335,6 +337,38 @@ def measure_slr_camera(
         ))  # fmt: skip
     rate = float(np.isfinite(leg).mean()) if leg.size else 0.0
     return SlrMeasurement(side, tuple(trials), "camera", leg_axis, rate, _count_notes(len(trials), expected_trials))
+
+
+@dataclass(frozen=True)
+class SlrCameraAnalysis:
+    """The camera measurement and the angles it was read from (for --out and checks)."""
+
+    result: SlrMeasurement
+    measurement: AngleMeasurement
+
+
+def measure_slr_track(
+    track: PoseTrack,
+    side: str,
+    *,
+    calibration: CameraCalibration | None = None,
+    leg_axis: str = "hip_ankle",
+    onset_times_s: Sequence[float] = (),
+    expected_trials: int | None = None,
+) -> SlrCameraAnalysis:
+    """Clean, calibrate and measure a pose track of supine SLR trials (the path every camera input takes).
+
+    Refuses a recording where the person does not lie down: the SLR's reference is the lying
+    trunk line, and a standing or seated body frame would make its angles meaningless.
+    """
+    measurement = measure_angles(track, calibration, cutoff_hz="auto")
+    if not measurement.body_frame.lying:
+        raise UnusableViewError("the person does not lie down in this recording: the SLR is measured lying on the back",
+                                where=track.source or "pose track",
+                                fix="film from the side at hip height, the whole body lying in view, the raised leg nearest the camera")  # fmt: skip
+    result = measure_slr_camera(measurement.angles, side, leg_axis=leg_axis, onset_times_s=onset_times_s,
+                                expected_trials=expected_trials, cleaned=measurement.cleaned)  # fmt: skip
+    return SlrCameraAnalysis(result, measurement)
 
 
 def _count_notes(found: int, expected: int | None) -> tuple[str, ...]:
