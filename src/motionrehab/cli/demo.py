@@ -1,8 +1,8 @@
 """`motionrehab demo`: the whole pipeline on an embedded synthetic session, no camera needed.
 
 The session is made by the synthetic motion generator (motionrehab.synth), whose truth is
-known exactly: a side-view hip-hinge set of six repetitions (one squatted, one rushed) and
-a short walk, filmed by a simulated phone with realistic landmark noise, drop-outs and
+known exactly: a side-view hip-hinge set of six repetitions (one squatted, one rushed),
+three supine straight-leg raises per side (one with a bent knee) and a short walk, filmed by a simulated phone with realistic landmark noise, drop-outs and
 left/right swaps. Each is written as a pose-track CSV, the interchange format every
 `analyze` command reads, and analysed by the same library code as a real recording. The
 demo prints what was measured next to what was true, so the instrument's error is on
@@ -19,10 +19,12 @@ import numpy as np
 
 from motionrehab._files import make_private_dir, write_private_text
 from motionrehab.capture.pose_csv import read_pose_csv, write_pose_csv
+from motionrehab.kinematics.measure import measure_angles
 from motionrehab.measures.gait_video import analyze_video_gait
 from motionrehab.measures.hip_hinge import HingeCriteria, analyze_hip_hinge_track
+from motionrehab.measures.slr import measure_slr_camera
 from motionrehab.synth.camera import PinholeCamera, Realism
-from motionrehab.synth.exercises import HingeRep, hip_hinge_set, walk
+from motionrehab.synth.exercises import HingeRep, SlrTrial, hip_hinge_set, supine_slr, walk
 
 #: the demo patient's prescription: hinge to 70 deg of hip flexion, 3 s lowering (tempo 3-1-2)
 DEMO_CRITERIA = HingeCriteria(target_hip_flexion_deg=70.0, eccentric_s=3.0)
@@ -57,6 +59,35 @@ def _hinge(folder: Path, seed: int) -> list[str]:
     return lines
 
 
+#: three SLR trials per side; the right leg's second trial is done with the knee bent 20 deg
+DEMO_SLR = {
+    "left": (SlrTrial(peak_deg=62.0), SlrTrial(peak_deg=65.0), SlrTrial(peak_deg=63.0)),
+    "right": (SlrTrial(peak_deg=48.0), SlrTrial(peak_deg=55.0, knee_bend_deg=20.0), SlrTrial(peak_deg=50.0)),
+}
+
+
+def _slr(folder: Path, seed: int) -> list[str]:
+    lines = ["Straight-leg raise, lying, camera at the raised leg's side (hip -> ankle vs the trunk line):"]
+    summaries = {}
+    for side, trials in DEMO_SLR.items():
+        # a phone on a chair beside the plinth, 4 m away, 0.6 m high: the raised foot stays in view
+        camera = PinholeCamera(distance_m=4.0, height_m=0.6, yaw_deg=0.0 if side == "left" else 180.0, roll_deg=4.0,
+                               target_m=(0.3, 0.6, 0.0), image_width_px=1920, image_height_px=1080)  # fmt: skip
+        recording = supine_slr(list(trials), side=side, camera=camera, realism=Realism(), seed=seed)
+        csv_path = write_pose_csv(folder / f"slr_{side}_pose.csv", [recording.track])
+        measured = measure_angles(read_pose_csv(csv_path)[0])
+        result = measure_slr_camera(measured.angles, side, expected_trials=len(trials), cleaned=measured.cleaned)
+        summaries[side] = result.to_json_dict()
+        found = ", ".join(
+            f"{trial.peak_deg:.1f}" + ("" if trial.valid else f" INVALID ({'; '.join(trial.invalid_reasons)})")
+            for trial in result.trials if trial.peak_deg is not None
+        )  # fmt: skip
+        truth = ", ".join(f"{trial.peak_deg:.1f}" for trial in trials)
+        lines.append(f"  {side:<5} trials {found} deg (true {truth}); mean of valid {result.mean_deg:.1f} deg, SD {result.sd_deg:.1f}")
+    write_private_text(folder / "slr_summary.json", json.dumps(summaries, indent=2) + "\n")
+    return lines
+
+
 def _walk(folder: Path, seed: int) -> list[str]:
     recording = walk(strides=8, stride_length_m=1.3, stride_time_s=1.1, realism=Realism(), seed=seed)
     csv_path = write_pose_csv(folder / "walk_pose.csv", [recording.track])
@@ -83,7 +114,7 @@ def demo(out_dir: Path, seed: int) -> None:
     folder = make_private_dir(out_dir)
     click.echo("motionrehab demo: a simulated patient filmed by a simulated phone (truth known exactly)")
     click.echo("")
-    for line in _hinge(folder, seed) + [""] + _walk(folder, seed):
+    for line in _hinge(folder, seed) + [""] + _slr(folder, seed) + [""] + _walk(folder, seed):
         click.echo(line)
     click.echo("")
     click.echo(f"Files in {folder}/. Next: motionrehab analyze hip-hinge {folder}/hip_hinge_pose.csv --tempo 3-1-2 --target-depth-deg 70")
