@@ -284,13 +284,13 @@ def measure_slr_camera(
     end_landmark = "ankle" if leg_axis == "hip_ankle" else "knee"
     leg_landmarks = [f"{side}_shoulder", f"{other}_shoulder", f"{side}_hip", f"{side}_knee", f"{side}_{end_landmark}"]
     trials = []
+    bridged = _bridge(t_s, leg)
     for number, w in enumerate(_find_windows(t_s, leg)):
         reasons: list[str] = []
         unchecked: list[str] = []
         inside = np.arange(w.start, w.end + 1)
         seen = inside[np.isfinite(leg[inside])]
         rise = w.top_deg - w.rest_deg
-        bridged = _bridge(t_s, leg)
         hidden = inside[~np.isfinite(leg[inside]) & (bridged[inside] >= w.rest_deg + HIDDEN_TOP_FRACTION * rise)]
         peak_deg: float | None = None
         peak = w.peak
