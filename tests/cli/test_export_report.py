@@ -9,6 +9,7 @@ import pytest
 
 from motionrehab.cli.main import main
 from motionrehab.records.export import read_record, read_tables
+from motionrehab.records.report import chromium_executable
 from motionrehab.records.store import SessionStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "records"))
@@ -84,3 +85,11 @@ def test_report_writes_html_and_prints_the_verdicts(store_path, tmp_path, capsys
     assert html.count("<svg") == 4 and PATIENT in html
     assert main(["report", PATIENT, "--compare", "soon", "--out", str(out), "--store", store_path]) == 2
     assert "--compare: 'soon' is not a date" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(chromium_executable() is None, reason="Chromium is not installed (CI installs it)")
+def test_report_pdf_beside_the_html(store_path, tmp_path, capsys):
+    out = tmp_path / "report.html"
+    assert main(["report", PATIENT, "--out", str(out), "--pdf", "--store", store_path]) == 0
+    assert f"  wrote {out.with_suffix('.pdf')}" in capsys.readouterr().out
+    assert out.with_suffix(".pdf").read_bytes()[:5] == b"%PDF-" and stat.S_IMODE(os.stat(out.with_suffix(".pdf")).st_mode) == 0o600

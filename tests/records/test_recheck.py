@@ -1,6 +1,8 @@
 """The recheck data from a real store: visits, MDC95/MCID verdicts, weeks, flagged events, decisions."""
 
 import datetime as dt
+import sys
+from pathlib import Path
 
 import pytest
 from record_fixture import PATIENT, write_record
@@ -8,6 +10,7 @@ from record_fixture import PATIENT, write_record
 from motionrehab.errors import InvalidDataError
 from motionrehab.records.recheck import measure_kind, recheck_data
 from motionrehab.records.report import render_recheck_html
+from motionrehab.records.store import SessionStore
 
 NOW = dt.datetime(2026, 1, 20, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -63,3 +66,23 @@ def test_weeks_events_and_decisions(store):
 def test_compare_must_be_before_the_latest(store):
     with pytest.raises(InvalidDataError, match="is not before the latest measurement"):
         recheck_data(store, PATIENT, compare=dt.date(2026, 2, 1), generated=NOW)
+
+
+def test_the_scripted_course_report_agrees_with_the_program(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "program"))
+    from course import write_course
+
+    store = SessionStore(f"sqlite:///{tmp_path / 'course.sqlite'}")
+    write_course(store)
+    data = recheck_data(store, "P-COURSE", generated=NOW)
+    store.close()
+    # the same weekly scores as program.adherence over the same course (tests/program/test_course_in_store.py)
+    assert [w.adherence_score for w in data.weeks] == [95.0, 90.0, 96.7, 95.0, 95.0, 85.0, 89.0, 0.0, 98.1, 100.0, 100.0, 100.0]
+    assert [(w.sessions_done, w.sessions_prescribed) for w in data.weeks][5:8] == [(3, 5), (5, 5), (0, 5)]
+    assert [(e.when.date().isoformat(), e.kind, e.description) for e in data.events] == [
+        ("2026-01-21", "flare_up", "pain rose from 3 to 6 after the session"),
+        ("2026-01-29", "pacing_failure", "walk: 158 % of the planned dose (limit 150 %)"),
+        ("2026-03-04", "flare_up", "new tingling or numbness after the session"),
+    ]
+    assert (data.compare_visit, data.latest_visit) == (dt.date(2026, 2, 13), dt.date(2026, 3, 13))  # 4-week recheck interval
+    assert data.verdicts == () and data.notes[0].startswith("Walking tolerance (distance before pain) (m): 1100.0 on 2026-01-22 -> 1500.0")
