@@ -101,3 +101,15 @@ def test_mdc95_from_pooled_trial_sd_and_configured_value():
     assert configured.mdc_source == "configured" and configured.exceeds_mdc
     with pytest.raises(InvalidDataError, match="not enough valid trials"):
         compare_with_previous(_measurement([60.0]), 50.0)
+
+
+def test_accelerometer_only_reads_the_still_holds_within_half_a_degree():
+    from motionrehab.sensors.imu_recording import ImuRecording
+
+    recording, truth = supine_slr_shin_imu([SynthTrial(p) for p in PEAKS], seed=5)
+    no_gyro = ImuRecording(recording.t_s, recording.acc_m_s2, np.full_like(recording.gyr_deg_s, np.nan), placement="shin", side="left")
+    result = measure_slr_sensor(no_gyro, "left")
+    assert len(result.trials) == 5
+    errors = np.array([t.peak_deg for t in result.trials]) - np.array(truth.peak_deg)
+    assert np.max(np.abs(errors)) < 0.5
+    assert "no gyroscope" in result.notes[0]

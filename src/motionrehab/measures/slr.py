@@ -240,7 +240,7 @@ def _onset(t_s: FloatArray, values: FloatArray, onset_times_s: Sequence[float], 
     after = int(np.searchsorted(t_s, marker))
     neighbours = values[max(0, after - 1) : after + 1]
     if neighbours.size == 0 or not np.isfinite(neighbours).all():
-        return marker, None, f"the symptom marker at {marker:.2f} s fell where the leg was not seen: its angle was not measured"
+        return marker, None, f"the symptom marker at {marker:.2f} s fell where the leg's angle was not measured (not seen, or moving without a gyroscope)"
     return marker, float(np.interp(marker, t_s, values)), None
 
 
@@ -539,8 +539,12 @@ def shin_inclination(
         inclination = _bridge_with_gyro(t_s, from_gravity, np.asarray(recording.gyr_deg_s, dtype=np.float64), still)
         note += "; between still stretches the gyroscope carries the angle (movement accelerations tilt gravity's reading)"
     else:
-        inclination = from_gravity
-        note += "; no gyroscope: movement accelerations tilt the angle while the leg moves (peaks are read where it is still)"
+        # without a gyroscope nothing carries the angle while the leg moves (its acceleration
+        # tilts gravity's reading by degrees): the angle exists only where the leg is still
+        inclination = np.full_like(from_gravity, np.nan)
+        for stretch, point in zip(still, points, strict=True):
+            inclination[stretch] = angle_deg(point[None, :])[0]
+        note += "; no gyroscope: the angle is read only where the leg is still (hold each raise at the top)"
     zero_span = (float(t_s[still[0].start]), float(t_s[still[0].stop - 1]))
     return ShinInclination(t_s, inclination, bias, zero_span, note)
 
@@ -565,6 +569,9 @@ def measure_slr_sensor(
     trials = []
     for number, w in enumerate(_find_windows(t_s, angle)):
         inside = np.arange(w.start, w.end + 1)
+        inside = inside[np.isfinite(angle[inside])]
+        if not inside.size:
+            continue
         peak = int(inside[np.argmax(angle[inside])])
         onset_t, onset_deg, problem = _onset(t_s, angle, onset_times_s, float(t_s[w.baseline.start]), float(t_s[w.end]))
         trials.append(SlrTrial(
