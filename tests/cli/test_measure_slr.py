@@ -99,3 +99,21 @@ def test_a_standing_recording_is_refused_with_advice(tmp_path, capsys):
     assert main(["measure", "slr", str(path), "--side", "left"]) == 2
     err = capsys.readouterr().err
     assert "does not lie down" in err and "film from the side" in err
+
+
+def test_left_right_difference_from_todays_other_side(tmp_path, capsys):
+    store = tmp_path / "lr.sqlite"
+    paths = {}
+    for side, peaks in (("left", (70, 72, 71)), ("right", (50, 52, 51))):
+        recording = supine_slr([SlrTrial(p) for p in peaks], side=side, camera=PinholeCamera(
+            distance_m=4.0, height_m=0.6, yaw_deg=0.0 if side == "left" else 180.0, target_m=(0.3, 0.6, 0.0),
+            image_width_px=1920, image_height_px=1080), realism=Realism(), seed=9)  # fmt: skip
+        paths[side] = write_pose_csv(tmp_path / f"{side}.csv", recording.track)
+    assert main(["measure", "slr", str(paths["left"]), "--side", "left", "--patient", "P-0002", "--store", str(store), "--json"]) == 0
+    left = json.loads(capsys.readouterr().out)
+    assert left["left_right_difference_deg"] is None
+    assert main(["measure", "slr", str(paths["right"]), "--side", "right", "--patient", "P-0002", "--store", str(store), "--json"]) == 0
+    right = json.loads(capsys.readouterr().out)
+    assert right["left_right_difference_deg"] == pytest.approx(left["mean_deg"] - right["mean_deg"], abs=0.02)
+    assert right["left_right_difference_deg"] == pytest.approx(20.0, abs=1.5)
+    assert right["previous_visit"] is None  # the left side is not the right side's previous visit

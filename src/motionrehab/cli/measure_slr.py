@@ -70,16 +70,26 @@ def _camera(input_arg: str, side: str, leg_axis: str, onsets: tuple[float, ...],
     return analysis.result, analysis.measurement, f"{patient.description}; {analysis.measurement.calibration_note}"
 
 
-def _previous_and_save(store_url: str | None, patient: str, side: str, result: SlrMeasurement, mdc_deg: float | None, save: bool) -> tuple[SlrChange | None, str]:
-    """Compare with the patient's last stored SLR of this side, then store this one (when asked)."""
+def _previous_and_save(store_url: str | None, patient: str, side: str, result: SlrMeasurement, mdc_deg: float | None,
+                       save: bool) -> tuple[SlrChange | None, float | None, str]:  # fmt: skip
+    """Compare with the patient's last stored SLR of this side (and today's of the other side), then store this one (when asked).
+
+    Returns the change, the left-minus-right difference of the means (when the other side was stored today) and a note.
+    """
     from motionrehab.cli.program import open_store
 
     store = open_store(store_url)
     try:
-        previous = [m for m in store.measurements(patient, PEAK_NAME) if m.side == side]
+        stored = store.measurements(patient, PEAK_NAME)
+        previous = [m for m in stored if m.side == side]
         sds = [m for m in store.measurements(patient, SD_NAME) if m.side == side]
     except MotionRehabError:
-        previous, sds = [], []
+        stored, previous, sds = (), [], []
+    today = dt.date.today()
+    other = [m for m in stored if m.side not in ("", side) and m.at.date() == today]
+    left_right = None
+    if other and math.isfinite(result.mean_deg):
+        left_right = (result.mean_deg - other[-1].value) * (1.0 if side == "left" else -1.0)
     change = None
     message = "no previous SLR of this side in the store"
     if previous and math.isfinite(result.mean_deg):
@@ -101,7 +111,7 @@ def _previous_and_save(store_url: str | None, patient: str, side: str, result: S
         message += f"; saved to {store.display_url}"
     elif save:
         message += "; nothing saved (no valid trial)"
-    return change, message
+    return change, left_right, message
 
 
 def _summary(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[TrialDifference, ...], change: SlrChange | None, notes: list[str]) -> dict[str, Any]:
@@ -184,10 +194,12 @@ def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str 
             sensor = _sensor(sensor_path, side, shifted, trials)
             pairs = compare_methods(result, sensor, sensor_offset_s=sensor_offset_s)
     change = None
+    left_right = None
     if patient:
-        change, message = _previous_and_save(store_url, patient, side, result, mdc_deg, save=not no_save)
+        change, left_right, message = _previous_and_save(store_url, patient, side, result, mdc_deg, save=not no_save)
         notes.append(message)
     summary = _summary(result, sensor, pairs, change, notes)
+    summary["left_right_difference_deg"] = None if left_right is None else round(left_right, 2)
     if out_dir is not None:
         folder = make_private_dir(out_dir)
         write_private_text(folder / "slr_summary.json", json.dumps(summary, indent=2) + "\n")
@@ -203,5 +215,7 @@ def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str 
         click.echo(json.dumps(summary, indent=2))
     else:
         click.echo(_text(result, sensor, pairs, change))
+        if left_right is not None:
+            click.echo(f"Left minus right (today's means): {left_right:+.1f} deg")
         for note in notes:
             click.echo(f"Note: {note}")
