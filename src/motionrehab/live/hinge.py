@@ -52,6 +52,9 @@ DEFAULT_SETUP_S = 1.0
 DEFAULT_LAG_S = 0.5
 #: frames kept before the smoothed frame, seconds: Hampel's and the filter's start-up stay clear of it
 DEFAULT_HISTORY_S = 1.0
+#: media seconds between cleanings: each cleaning of the window serves every frame due since the last
+#: (the cleaning costs tens of ms, too much for every frame at 30 fps; its cost is spread over a batch)
+DEFAULT_BATCH_S = 0.25
 #: a frame whose hip flexion is this far above standing counts as lowering (tempo guide on the HUD)
 LOWERING_ONSET_DEG = 10.0
 
@@ -103,11 +106,12 @@ class LiveHingeMeasure:
         criteria: the prescription's depth target and tempo.
         frame_rate_hz: the source's nominal frame rate.
         image_width_px, image_height_px: the frame size.
-        setup_s, lag_s, history_s: see the module constants.
+        setup_s, lag_s, history_s, batch_s: see the module constants.
     """
 
     def __init__(self, criteria: HingeCriteria, *, frame_rate_hz: float, image_width_px: int, image_height_px: int,
-                 setup_s: float = DEFAULT_SETUP_S, lag_s: float = DEFAULT_LAG_S, history_s: float = DEFAULT_HISTORY_S) -> None:  # fmt: skip
+                 setup_s: float = DEFAULT_SETUP_S, lag_s: float = DEFAULT_LAG_S, history_s: float = DEFAULT_HISTORY_S,
+                 batch_s: float = DEFAULT_BATCH_S) -> None:  # fmt: skip
         self.criteria = criteria
         self.frame_rate_hz = frame_rate_hz
         self.width = image_width_px
@@ -115,6 +119,7 @@ class LiveHingeMeasure:
         self.setup_s = setup_s
         self.lag_s = lag_s
         self.history_s = history_s
+        self.batch_s = batch_s
         self.setup_: HingeSetup | None = None
         self.analyzer_: HipHingeAnalyzer | None = None
         self._t: list[float] = []
@@ -124,6 +129,11 @@ class LiveHingeMeasure:
         self._next_t: float | None = None  # media time of the next frame to smooth and analyse
         self._lowering_since: float | None = None
         self.frames_analysed = 0
+
+    @property
+    def buffered_frames(self) -> int:
+        """Frames held for the cleaning window (bounded: set-up, then history + look-ahead)."""
+        return len(self._t)
 
     # -- buffer ------------------------------------------------------------------------
     def _append(self, t_s: float, detection: PoseDetection | None) -> None:
@@ -205,7 +215,7 @@ class LiveHingeMeasure:
         due_until = newest if final else newest - self.lag_s
         times = np.asarray(self._t)
         due = np.flatnonzero((times >= self._next_t) & (times <= due_until + 1e-9))
-        if due.size == 0:
+        if due.size == 0 or (not final and times[due[-1]] - self._next_t < self.batch_s - 1e-9):
             return ()
         # one cleaning of the window serves every frame due now (several at once only after set-up or at the end)
         start = int(np.searchsorted(times, times[due[0]] - self.history_s))
