@@ -78,8 +78,9 @@ def test_knee_bend_and_pelvic_compensation_invalidate_clean_trials_stay_valid():
 
 
 def test_ankle_out_of_picture_at_the_peak_makes_the_trial_invalid_never_a_guess():
-    # the generator's default camera (at mat height, 3.2 m) loses the raised ankle above about 30 deg
-    recording = supine_slr([SynthTrial(20), SynthTrial(60), SynthTrial(85)], side="left", realism=Realism(), seed=5)
+    # a camera at mat height, 3.2 m away, loses the raised ankle above about 30 deg
+    at_mat_height = PinholeCamera(distance_m=3.2, height_m=0.15, target_m=(0.3, 0.15, 0.0), image_width_px=1920, image_height_px=1080)
+    recording = supine_slr([SynthTrial(20), SynthTrial(60), SynthTrial(85)], side="left", camera=at_mat_height, realism=Realism(), seed=5)
     result = measured(recording, "left", expected_trials=3)
     assert len(result.trials) == 3
     assert result.trials[0].valid and result.trials[0].peak_deg == pytest.approx(20.0, abs=1.0)

@@ -229,14 +229,16 @@ def supine_slr(
 ) -> SyntheticRecording:
     """SLR trials of one leg, lying supine, filmed from the side of the raised leg at hip height.
 
-    Default camera: landscape 1920x1080, 3.2 m away, level with the hips, on the raised
-    leg's side (left leg: camera at the person's left).
+    Default camera: landscape 1920x1080, 4 m away, 0.6 m high (a phone on a chair beside
+    the plinth), on the raised leg's side (left leg: camera at the person's left); the raised
+    foot stays in the picture up to 90 deg. (At mat height 3.2 m away it leaves it above
+    about 30 deg.)
     """
     trial_list = [SlrTrial()] * trials if isinstance(trials, int) else list(trials)
     if side not in ("left", "right"):
         raise ValueError(f"side must be 'left' or 'right', not {side!r}")
-    camera = camera or PinholeCamera(distance_m=3.2, height_m=table_height_m, yaw_deg=0.0 if side == "left" else 180.0,
-                                     target_m=(0.3, table_height_m, 0.0), image_width_px=1920, image_height_px=1080)
+    camera = camera or PinholeCamera(distance_m=4.0, height_m=0.6, yaw_deg=0.0 if side == "left" else 180.0,
+                                     target_m=(0.3, 0.6, 0.0), image_width_px=1920, image_height_px=1080)
     realism = realism if realism is not None else Realism.none()
     total = lead_in_s + sum(t.raise_s + t.hold_s + t.lower_s + t.rest_s for t in trial_list) + 1.0
     t_s = np.arange(int(round(total * camera.frame_rate_hz))) / camera.frame_rate_hz
