@@ -86,3 +86,21 @@ def test_the_scripted_course_report_agrees_with_the_program(tmp_path):
     ]
     assert (data.compare_visit, data.latest_visit) == (dt.date(2026, 2, 13), dt.date(2026, 3, 13))  # 4-week recheck interval
     assert data.verdicts == () and data.notes[0].startswith("Walking tolerance (distance before pain) (m): 1100.0 on 2026-01-22 -> 1500.0")
+
+
+def test_trial_sds_saved_by_the_slr_measure_give_the_mdc(tmp_path):
+    from record_fixture import EXAMPLE
+
+    from motionrehab.program.prescription import load_prescription
+
+    store = SessionStore(f"sqlite:///{tmp_path / 's.sqlite'}")
+    store.assign_prescription(load_prescription(EXAMPLE), EXAMPLE.read_text())
+    for day, mean, sd in ((dt.datetime(2026, 1, 5, 10), 48.0, 2.0), (dt.datetime(2026, 2, 2, 10), 55.0, 1.0)):
+        store.add_measurement(PATIENT, "slr_peak_deg", mean, at=day, side="right")  # as `motionrehab measure slr` saves them
+        store.add_measurement(PATIENT, "slr_peak_sd_deg", sd, at=day, side="right")
+    data = recheck_data(store, PATIENT, generated=NOW)
+    store.close()
+    assert {(m.kind, m.side, m.sd) for m in data.measurements} == {("slr_peak_deg", "right", 2.0), ("slr_peak_deg", "right", 1.0)}
+    (verdict,) = data.verdicts
+    # MDC95 = 1.96 sqrt2 x sqrt((2^2 + 1^2) / 2) = 2.772 x 1.581 = 4.38
+    assert (verdict.measure, verdict.change, verdict.threshold, verdict.verdict) == ("SLR peak right (deg)", 7.0, 4.4, "improved")

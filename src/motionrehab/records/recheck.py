@@ -8,7 +8,9 @@ What each part is made of:
   previous recheck).
 - Is a measured change real? MDC95 = 1.96 x sqrt(2) x SEM (DOMAIN.md section 5). The SEM
   is the person's own repeat-measurement SD: the pooled SD of the measure's values in the
-  7 days up to each compared day (at least 2 values in each week). Day-to-day variation
+  7 days up to each compared day (at least 2 values in each week); for a measure taken
+  once around each visit but in trials with a stored trial SD (``slr_peak_sd_deg``),
+  the two visits' trial SDs pooled, as measures.slr does. Day-to-day variation
   is part of that SD, so the MDC is on the cautious side. A measure taken too rarely for
   an SD (e.g. weekly walking tolerance) is shown without a verdict, and the report says so.
 - Patient-reported changes (questionnaires, and the mean check-in pain of the 7 days up
@@ -67,15 +69,31 @@ def measure_kind(name: str, side: str) -> tuple[str, str | None, str]:
     return kind, side if side in ("left", "right") else None, _UNITS.get(suffix, suffix)
 
 
+def sd_companion(name: str) -> str | None:
+    """The measure a trial-SD measurement belongs to (``slr_peak_sd_deg`` -> ``slr_peak_deg``), or None."""
+    head, sep, unit = name.rpartition("_sd_")
+    return f"{head}_{unit}" if sep and head and unit in _UNITS else None
+
+
 def visit_measurements(measurements: Sequence[Measurement]) -> tuple[VisitMeasurement, ...]:
-    """One VisitMeasurement per day and measure: the mean of that day's values (SD when more than one)."""
+    """One VisitMeasurement per day and measure: the mean of that day's values.
+
+    Its SD is the stored trial SD (``<measure>_sd_<unit>``, e.g. slr_peak_sd_deg saved by
+    ``motionrehab measure slr``) when there is one, else the SD of the day's values when
+    more than one; trial SDs are not measures of their own.
+    """
     groups: dict[tuple[dt.date, str, str], list[float]] = defaultdict(list)
+    trial_sd: dict[tuple[dt.date, str, str], float] = {}
     for m in measurements:
-        groups[(m.at.date(), m.name, m.side)].append(m.value)
+        base = sd_companion(m.name)
+        if base is not None:
+            trial_sd[(m.at.date(), base, m.side)] = m.value
+        else:
+            groups[(m.at.date(), m.name, m.side)].append(m.value)
     result = []
     for (day, name, side), values in sorted(groups.items()):
         kind, limb, unit = measure_kind(name, side)
-        sd = statistics.stdev(values) if len(values) > 1 else None
+        sd = trial_sd.get((day, name, side), statistics.stdev(values) if len(values) > 1 else None)
         result.append(VisitMeasurement(day, kind, limb, statistics.fmean(values), sd, unit))
     return tuple(result)
 
@@ -92,16 +110,25 @@ def _window(values: Sequence[tuple[dt.date, float]], day: dt.date) -> list[float
 def measured_verdicts(visits: Sequence[VisitMeasurement], compare: dt.date) -> tuple[list[ChangeVerdict], list[str]]:
     """Latest vs compare-day value of each measure, judged against its MDC95; and notes on measures not judged."""
     series: dict[tuple[str, str | None, str], list[tuple[dt.date, float]]] = defaultdict(list)
+    sds: dict[tuple[str, str | None, str, dt.date], float | None] = {}
     for v in visits:
         series[(v.kind, v.side, v.unit)].append((v.visit_date, v.value))
+        sds[(v.kind, v.side, v.unit, v.visit_date)] = v.sd
     verdicts, notes = [], []
     for (kind, side, unit), values in series.items():
         before = [(d, v) for d, v in values if d <= compare]
         if not before or values[-1][0] <= before[-1][0]:
             continue
         (d0, previous), (d1, latest) = before[-1], values[-1]
-        windows = [_window(values, d0), _window(values, d1)]
         label = _label(kind, side, unit)
+        trial = [sd for sd in (sds[(kind, side, unit, d0)], sds[(kind, side, unit, d1)]) if sd is not None]
+        windows = [_window(values, d0), _window(values, d1)]
+        if len(trial) == 2 and all(len(w) < 2 for w in windows):
+            # Both visits were measured in trials (e.g. 3 SLR trials): their SDs, pooled, are the SEM (as measures.slr).
+            mdc = _Z95_SQRT2 * math.sqrt((trial[0] ** 2 + trial[1] ** 2) / 2)
+            better = "lower" if kind in LOWER_IS_BETTER_MEASURES else "higher"
+            verdicts.append(ChangeVerdict(label, previous, latest, round(mdc, 1), "MDC95", better, d0, d1))
+            continue
         if any(len(w) < 2 for w in windows):
             notes.append(f"{label}: {previous:.1f} on {d0} -> {latest:.1f} on {d1}; not judged (too few repeat measurements for an MDC).")
             continue
