@@ -28,3 +28,5 @@ def test_live_follower_matches_offline_on_the_multi_person_clip(shared_data, pos
         # the same model, frames and timestamps: the live landmarks are the offline patient's, exactly
         np.testing.assert_array_equal(f.detection.landmarks_px, patient.landmarks_px[f.index])
     assert all(f.inference_s > 0 for f in frames)
+    # only each track's last detection is kept once the patient is chosen: memory stays constant over a long session
+    assert all(len(held) == 1 for held in follower.tracker.tracks_.values())

@@ -104,7 +104,7 @@ class _OverlayWriter:
         self.frames = 0
         self._writer: Any = None
 
-    def write(self, image: NDArray[np.uint8], _t_s: float) -> None:
+    def write(self, image: NDArray[np.uint8], t_s: float) -> None:
         import cv2
 
         if self._writer is None:
@@ -114,8 +114,11 @@ class _OverlayWriter:
             self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter.fourcc(*"mp4v"), self.fps, (width, height))
             if not self._writer.isOpened():
                 raise InputFileError("cannot write the overlay video", where=str(self.path), fix="give a writable path ending in .mp4")
-        self._writer.write(image)
-        self.frames += 1
+        # frames dropped live are filled with the last analysed one, so the video keeps the source's timing
+        due = max(self.frames + 1, round(t_s * self.fps) + 1)
+        while self.frames < due:
+            self._writer.write(image)
+            self.frames += 1
 
     def close(self) -> None:
         if self._writer is not None:
@@ -277,7 +280,7 @@ def _camera_exercise(recorder: Any, exercise_id: str, sets: int, reps: int, crit
         with PoseEstimator(model.path, num_poses=2) as estimator:
             loop = ExerciseLoop(estimator, exercise_id=exercise_id, sets=sets, reps_per_set=reps, criteria=criteria, frame_rate_hz=fps, rest_s=rest_s,
                                 on_event=on_event, on_frame=on_frame, controls=controls)  # fmt: skip
-            result = run_exercise(loop, source, lockstep=every_frame)
+            result = run_exercise(loop, source, lockstep=every_frame, stop_when_done=True)
     finally:
         if overlay is not None:
             overlay.close()

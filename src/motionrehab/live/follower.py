@@ -98,7 +98,19 @@ class PatientFollower:
             # the patient has been out of view longer than the tracker's gap: choose again after a new warm-up
             self.choice_ = None
             self._warmup_start_index = frame_number
+        self._forget_old_detections(frame_number)
         return PatientFrame(index=index, t_s=t_s, detection=patient, others=others, inference_s=inference_s)
+
+    def _forget_old_detections(self, frame_number: int) -> None:
+        # A session runs for many minutes: keep only what a (re)choice needs (the current
+        # warm-up's frames) and each track's last frame (when it was last seen), so memory
+        # stays constant instead of growing by every detection of every frame.
+        keep_from = self._warmup_start_index if self.choice_ is None else frame_number
+        for frames in self.tracker.tracks_.values():
+            if frames and min(frames) < keep_from:
+                last = max(frames)
+                for index in [i for i in frames if i < keep_from and i != last]:
+                    del frames[index]
 
     def _track_ended(self, track_id: int, t_s: float) -> bool:
         frames = self.tracker.tracks_.get(track_id, {})

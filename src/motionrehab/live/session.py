@@ -313,6 +313,8 @@ def run_exercise(loop: ExerciseLoop, source: Iterable[tuple[float, float, NDArra
                 loop.on_frame(drawn, frame.t_s)
             if loop.controls.quit or loop.controls.skip or (stop_when_done and loop.done):
                 break
+    except KeyboardInterrupt:  # Ctrl-C is a quit: what was recorded is kept, the session closes normally
+        loop.controls.quit = True
     finally:
         capture.stop()
         capture.join(timeout=5.0)
