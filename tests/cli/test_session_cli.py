@@ -4,6 +4,7 @@ import json
 import stat
 from pathlib import Path
 
+import cv2
 import pytest
 
 from motionrehab.cli.main import main
@@ -74,7 +75,10 @@ def test_headless_session_on_a_real_clip_records_each_rep(tmp_path, capsys, shar
     assert rep["message"] == rep["repetition"]["cue"]
     closed = events[-1]
     assert closed["repetitions"] == 1 and closed["frames_analysed"] == 100 and closed["frames_dropped"] == 0 and closed["pain_after"] == 4
-    assert stat.S_IMODE(overlay.stat().st_mode) == 0o600 and overlay.stat().st_size > 10_000
+    assert stat.S_IMODE(overlay.stat().st_mode) == 0o600
+    written = cv2.VideoCapture(str(overlay))
+    assert int(written.get(cv2.CAP_PROP_FRAME_COUNT)) == 100 and written.get(cv2.CAP_PROP_FPS) == pytest.approx(60.0)
+    written.release()
     with _closing(SessionStore(f"sqlite:///{store}")) as opened:
         (session,) = opened.stored_sessions("P-7F3A2C")
         reps = opened.repetitions(closed["session_id"])
@@ -100,3 +104,15 @@ def test_check_in_answers_are_parsed_and_bad_ones_refused():
         parse_answers("pain:3")
     with pytest.raises(InvalidDataError, match="cannot read"):
         parse_answers("mood=good")
+
+
+def test_a_missing_video_is_refused_before_a_session_is_opened(tmp_path, capsys):
+    store = tmp_path / "store.db"
+    status = main(["session", "--prescription", str(_prescription(tmp_path)), "--source", str(tmp_path / "missing.mp4"), "--headless",
+                   "--store", str(store), "--checkin-answers", GOOD, "--at", "2026-01-07T09:00"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert status == 2
+    assert "video file not found" in captured.err
+    assert [e["event"] for e in _lines(captured.out)] == ["checkin", "plan"]
+    with _closing(SessionStore(f"sqlite:///{store}")) as opened:
+        assert opened.stored_sessions("P-7F3A2C") == ()

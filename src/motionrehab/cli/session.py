@@ -195,6 +195,12 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
                                where="session", fix="do today's exercises from the plan above; the camera guides the hip hinge")  # fmt: skip
     item = guided[0]
     exercise = phase.exercise(item.exercise_id)
+    # the camera's prerequisites are checked before the session is opened, so a typo leaves no empty session behind
+    if source_path is not None and not source_path.is_file():
+        raise InputFileError("video file not found", where=str(source_path), fix="check the path, or use --camera INDEX")
+    from motionrehab.capture.model_files import resolve_pose_model
+
+    resolve_pose_model(pose_model)
     recorder = store.open_session(patient, plan.exercises, pain_before=pain, tingling_before=tingling or numbness, started_at=at,
                                   dose_pct=plan.dose_pct, checkin_id=checkin_id)  # fmt: skip
     _echo({"event": "session_open", "session_id": recorder.session_id})
