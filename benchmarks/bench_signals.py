@@ -10,9 +10,8 @@ Ours, two ways, on a 33-landmark track:
 MediaPipe: PoseLandmarker (VIDEO mode, num_poses=1) per frame on the real clip
 ../shared/data/pose2sim/Demo_SinglePerson/cam01.mp4 at 360x640, frames decoded and
 converted to RGB beforehand (not timed). Each side runs ``REPEATS`` times, alternating,
-and the fastest run is kept. Target (the issue's: filtering + all angles of a track):
-offline < 2 % of inference per frame. The live row is reported beside it: one frame at a
-time pays numpy's per-call overhead on 33 points (about 1 ms per frame).
+and the fastest run is kept. Target: both rows < 2 % of inference per frame (the live row
+pays numpy's per-call overhead on 33 points, one frame at a time).
 
 Run: .venv/bin/python benchmarks/bench_signals.py
 """
@@ -92,8 +91,8 @@ def main() -> int:
     print(f"{'ours':<52}{'ms/frame':>10}{'share of inference':>20}")
     for name, runs in (("offline: clean + calibrate + all angles", offline), ("live: one-euro smoother + all angles", live)):
         print(f"{name:<52}{min(runs) * 1e3:>10.3f}{min(runs) / inference * 100:>19.2f}%")
-    failed = min(offline) / inference >= 0.02
-    print("target, offline < 2 % of inference per frame:", "MISSED" if failed else "met")
+    failed = max(min(offline), min(live)) / inference >= 0.02
+    print("target, both < 2 % of inference per frame:", "MISSED" if failed else "met")
     return 1 if failed else 0
 
 

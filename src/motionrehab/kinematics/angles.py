@@ -212,10 +212,12 @@ def compute_angles(track: PoseTrack, calibration: CameraCalibration | None = Non
 
 def angles_for_frame(landmarks_px: FloatArray, frame: BodyFrame) -> dict[str, float]:
     """Every sagittal and frontal angle for one frame ((33, 2) pixels), for live use."""
-    points = to_body_frame(landmarks_px[None], frame)
+    up = image_to_up(np.asarray(landmarks_px, dtype=np.float64)[None], frame.camera_roll_deg)
+    points = up.copy()
+    points[..., 0] *= frame.forward_sign  # as to_body_frame, without converting twice
     with np.errstate(invalid="ignore", divide="ignore"):
         columns = sagittal_angles(points, frame.lying)
-        columns.update(frontal_angles(image_to_up(np.asarray(landmarks_px, dtype=np.float64)[None], frame.camera_roll_deg)))
+        columns.update(frontal_angles(up))
     return {name: float(values[0]) for name, values in columns.items()}
 
 

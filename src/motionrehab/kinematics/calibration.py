@@ -77,11 +77,11 @@ NO_CALIBRATION = CameraCalibration(camera_roll_deg=0.0)
 
 def image_to_up(points_px: FloatArray, camera_roll_deg: float) -> FloatArray:
     """Image pixels (x right, y down) -> (x right, y up) with the camera roll removed (...,2)."""
-    xy = np.stack([points_px[..., 0], -points_px[..., 1]], axis=-1)
     r = math.radians(camera_roll_deg)
     c, s = math.cos(r), math.sin(r)
-    # rotate counter-clockwise by the roll: the true up (sin r, cos r) becomes (0, 1)
-    return np.stack([c * xy[..., 0] - s * xy[..., 1], s * xy[..., 0] + c * xy[..., 1]], axis=-1)
+    # flip y to up, then rotate counter-clockwise by the roll (the true up (sin r, cos r) becomes
+    # (0, 1)): x' = c x + s y_px, y' = s x - c y_px, one matrix product
+    return np.asarray(np.asarray(points_px, dtype=np.float64) @ np.array([[c, s], [s, -c]]))
 
 
 def _midpoint(track: PoseTrack, a: str, b: str) -> FloatArray:
