@@ -108,3 +108,22 @@ def test_exported_json_imports_into_another_store_and_reads_back_the_same(record
             import_record(record, target)
     finally:
         target.close()
+
+
+def test_import_command_moves_an_exported_record_into_another_store(tmp_path, capsys):
+    from motionrehab.cli.main import main
+
+    source = tmp_path / "home.sqlite"
+    write_record(f"sqlite:///{source}").close()
+    assert main(["export", PATIENT, "--format", "json", "--out", str(tmp_path / "out"), "--store", str(source)]) == 0
+    clinic = tmp_path / "clinic.sqlite"
+    assert main(["import", str(tmp_path / "out"), PATIENT, "--store", str(clinic)]) == 0
+    assert f"imported {PATIENT}: 6 sessions" in capsys.readouterr().out
+    home_store, clinic_store = SessionStore(f"sqlite:///{source}"), SessionStore(f"sqlite:///{clinic}")
+    try:
+        assert renumbered(read_record(clinic_store, PATIENT)) == renumbered(read_record(home_store, PATIENT))
+    finally:
+        home_store.close()
+        clinic_store.close()
+    assert main(["import", str(tmp_path / "out"), PATIENT, "--store", str(clinic)]) == 2
+    assert "already in the store" in capsys.readouterr().err

@@ -27,6 +27,7 @@ COMMANDS = {
     "adherence": "motionrehab.cli.adherence:adherence",
     "progress": "motionrehab.cli.progress:progress",
     "export": "motionrehab.cli.export:export",
+    "import": "motionrehab.cli.import_record:import_",
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
 }
