@@ -67,3 +67,34 @@ def test_keys_pause_skip_mark_and_quit():
 def test_event_json_line():
     event = ExerciseEvent("set_done", 12.3456, "hinge", 1, "set 1 done: rest 60 s")
     assert event.to_json() == '{"event": "set_done", "t_s": 12.346, "exercise": "hinge", "set": 1, "message": "set 1 done: rest 60 s"}'
+
+
+def _rep(index, faults=()):
+    from motionrehab.measures.hip_hinge import HingeRepetition
+
+    return HingeRepetition(index, 2.0 + 8 * index, 8.0 + 8 * index, 3.0, 1.0, 2.0, 60.0, 50.0, 20.0, 5.0, None, None, tuple(faults), 100 - 20 * len(faults))
+
+
+def test_sets_rest_timer_and_cues_follow_the_dose():
+    import numpy as np
+
+    events = []
+    loop = ExerciseLoop(None, exercise_id="hinge", sets=2, reps_per_set=2, criteria=CRITERIA, frame_rate_hz=30.0, rest_s=45.0, on_event=events.append)
+    image = np.zeros((640, 360, 3), np.uint8)
+    loop.add_repetition(_rep(0), 10.0)
+    assert loop.set_index == 1 and not loop.done
+    loop.add_repetition(_rep(1, ["rushed_eccentric"]), 18.0)
+    assert [e.kind for e in events] == ["rep", "rep", "set_done"]
+    assert events[1].message == "lower more slowly, count the seconds on the way down" and events[1].rep_in_set == 2
+    assert events[2].message == "set 1 done: rest 45 s" and events[2].set_index == 1
+    assert loop.set_index == 2
+    resting = loop.draw(image, None, (), 30.0)  # 33 s of rest left: drawn, and the timer still runs
+    assert loop._rest_until == pytest.approx(63.0) and resting.shape == image.shape and resting.any()
+    loop.draw(image, None, (), 64.0)  # rest over
+    assert loop._rest_until is None
+    loop.add_repetition(_rep(2), 70.0)
+    loop.add_repetition(_rep(3), 78.0)
+    assert loop.done
+    assert [(e.kind, e.set_index) for e in events[3:]] == [("rep", 2), ("rep", 2), ("set_done", 2)]
+    assert events[-1].message == "all sets done: well done"
+    assert [s for s, _ in loop.reps] == [1, 1, 2, 2]

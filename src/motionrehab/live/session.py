@@ -208,7 +208,8 @@ class ExerciseLoop:
         """True when every prescribed rep was done."""
         return len(self.reps) >= self.sets * self.reps_per_set
 
-    def _add_rep(self, rep: HingeRepetition, t_s: float) -> None:
+    def add_repetition(self, rep: HingeRepetition, t_s: float) -> None:
+        """Count a judged rep in the current set; emits the rep (and set-done) events and starts the rest timer."""
         set_index = self.set_index
         self.reps.append((set_index, rep))
         in_set = sum(1 for s, _ in self.reps if s == set_index)
@@ -239,7 +240,7 @@ class ExerciseLoop:
                 self._emit(ExerciseEvent("unusable_view", t_s, self.exercise_id, self.set_index,
                                          "repetitions cannot be counted from this view: " + text))  # fmt: skip
         for rep in result.repetitions:
-            self._add_rep(rep, t_s)
+            self.add_repetition(rep, t_s)
         while self._symptoms_reported < len(self.controls.symptom_marks):
             at = self.controls.symptom_marks[self._symptoms_reported]
             self._symptoms_reported += 1
@@ -251,7 +252,7 @@ class ExerciseLoop:
         """End of the stream: reps still in the measure's look-ahead are judged and reported."""
         if self.measure is not None:
             for rep in self.measure.finish():
-                self._add_rep(rep, t_s)
+                self.add_repetition(rep, t_s)
             if self.measure.setup_ is None:
                 self._emit(ExerciseEvent("unusable_view", t_s, self.exercise_id, self.set_index, "the patient was not seen long enough for the camera check"))
         self._emit(ExerciseEvent("end", t_s, self.exercise_id, self.set_index, f"{len(self.reps)} repetitions recorded"))
