@@ -152,7 +152,12 @@ def read_imu_csv(
 
 
 def write_imu_csv(path: str | os.PathLike[str], recording: ImuRecording) -> Path:
-    """Write ``recording`` as a motionrehab inertial CSV (owner-only permissions)."""
+    """Write ``recording`` as a motionrehab inertial CSV (owner-only permissions), losslessly.
+
+    Every number is written with ``repr``, the shortest text that reads back to the same
+    float: analysing the file gives exactly what analysing the recording in memory gives
+    (a fixed number of significant digits would leave t_s a 10 ms step after 1000 s).
+    """
     columns = list(REQUIRED_COLUMNS) + (list(MAG_COLUMNS) if recording.mag_uT is not None else [])
     parts = [recording.t_s[:, None], recording.acc_m_s2, recording.gyr_deg_s]
     if recording.mag_uT is not None:
@@ -165,7 +170,7 @@ def write_imu_csv(path: str | os.PathLike[str], recording: ImuRecording) -> Path
             handle.write(f"# device: {recording.device}\n")
         handle.write(",".join(columns) + "\n")
         for row in table:
-            handle.write(",".join("" if math.isnan(v) else f"{v:.6g}" for v in row.tolist()) + "\n")
+            handle.write(",".join("" if math.isnan(v) else repr(v) for v in row.tolist()) + "\n")
     return Path(path)
 
 

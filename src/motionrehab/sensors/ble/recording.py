@@ -40,7 +40,7 @@ from motionrehab.errors import InputFileError
 from motionrehab.sensors.ble.clock import ClockModel, fit_clock
 from motionrehab.sensors.ble.profiles import InertialSample, StrideSample, get_profile
 from motionrehab.sensors.ble.rawlog import RAW_LOG_NAME, RawEntry, read_raw_log
-from motionrehab.sensors.imu_csv import ACC_COLUMNS, GYR_COLUMNS, MAG_COLUMNS
+from motionrehab.sensors.imu_csv import write_imu_csv
 from motionrehab.sensors.imu_recording import ImuRecording
 
 SIDECAR_NAME = "recording.json"
@@ -382,35 +382,6 @@ def decode_recording(folder: str | os.PathLike[str]) -> RecordingContents:
     return RecordingContents(root, started, sensors, log.truncated_last_line, log.bad_lines)
 
 
-def _cell(value: float) -> str:
-    # repr is the shortest text that reads back to the same float: the CSV is lossless, so
-    # analysing the file gives exactly what analysing the decoded samples in memory gives
-    return "" if math.isnan(value) else repr(value)
-
-
-def write_recording_imu_csv(path: str | os.PathLike[str], recording: ImuRecording) -> Path:
-    """Write a decoded sensor as a motionrehab inertial CSV (owner-only), losslessly.
-
-    Same columns and ``# key: value`` header lines as sensors.imu_csv (read it back with
-    ``read_imu_csv``), but every number is written with ``repr`` so that it reads back to
-    the identical float (the generic writer keeps 6 significant digits).
-    """
-    columns = ["t_s", *ACC_COLUMNS, *GYR_COLUMNS] + (list(MAG_COLUMNS) if recording.mag_uT is not None else [])
-    parts = [recording.t_s[:, None], recording.acc_m_s2, recording.gyr_deg_s]
-    if recording.mag_uT is not None:
-        parts.append(recording.mag_uT)
-    table = np.hstack(parts)
-    with open_private(path, "w", newline="") as handle:
-        handle.write(f"# placement: {recording.placement}\n# side: {recording.side}\n")
-        handle.write(f"# axis_convention: {recording.axis_convention}\n")
-        if recording.device:
-            handle.write(f"# device: {recording.device}\n")
-        handle.write(",".join(columns) + "\n")
-        for row in table.tolist():
-            handle.write(",".join(_cell(v) for v in row) + "\n")
-    return Path(path)
-
-
 def write_footpod_csv(path: str | os.PathLike[str], track: FootpodTrack, placement: str = "footpod") -> Path:
     """Write decoded footpod measurements (owner-only), one row per notification."""
     with open_private(path, "w", newline="") as handle:
@@ -462,7 +433,7 @@ def write_decoded(contents: RecordingContents) -> list[Path]:
         if sensor.footpod is not None and sensor.footpod.n_samples:
             written.append(write_footpod_csv(path, sensor.footpod, sensor.spec.placement))
         elif sensor.imu is not None and sensor.imu.n_samples:
-            written.append(write_recording_imu_csv(path, sensor.imu))
+            written.append(write_imu_csv(path, sensor.imu))
         summaries.append({
             "address": sensor.spec.address, "name": sensor.spec.name, "profile": sensor.spec.profile,
             "placement": sensor.spec.placement, "side": sensor.spec.side,
@@ -490,4 +461,4 @@ def replay_recording(folder: str | os.PathLike[str]) -> RecordingContents:
 
 __all__ = ["DecodedSensor", "FootpodTrack", "Gap", "Malformed", "RecordingContents", "SensorSpec",
            "decode_recording", "read_footpod_csv", "read_sidecar", "replay_recording", "write_decoded",
-           "write_footpod_csv", "write_recording_imu_csv", "write_sidecar"]  # fmt: skip
+           "write_footpod_csv", "write_sidecar"]  # fmt: skip
