@@ -23,7 +23,8 @@ Angles, degrees (0 position; sign):
   positive leaning forward.
 - upper_body_inclination_deg: the line from the hip mid to the centroid of the head and
   shoulders (UPPER_BODY_LANDMARKS) from true vertical; positive leaning forward. Longer
-  than the trunk line and averaged over 13 landmarks, so about half the trunk line's noise:
+  than the trunk line and averaged over 13 landmarks: per-frame noise 1.0 deg against the
+  trunk line's 1.75 deg (synthetic phone, 0.5 % landmark noise, standing);
   the timing signal of movements where head and trunk move together (the hinge's tempo).
   It is not a joint angle: a nod moves it.
 - <side>_hip_flexion_deg: thigh relative to the trunk line d; 0 when the thigh continues
