@@ -21,7 +21,7 @@ Per patient frame (pixels from the pose model):
    faults and scores.
 
 The cost of the look-ahead: each rep's cue comes ``lag_s`` later (the analyser itself
-waits 0.8 s after a rep to see its return to rest), so about 1.3 s after the person is
+waits 0.5 s after a rep to see its return to rest), so about 1.0 s after the person is
 back upright. The HUD's angle gauge uses the newest frame's raw angle, without the lag.
 """
 

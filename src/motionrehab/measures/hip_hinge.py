@@ -8,7 +8,7 @@ camera (trunk-thigh angle, kinematics.angles); phases (eccentric, pause, concent
 timed by a minimum-jerk fit of the whole repetition, from movement onset to the turning
 point and back (events.repetitions), on the upper-body inclination (hips -> centroid of head
 and shoulders), which moves with the hip in a hinge done with a neutral neck and averages 13
-landmarks on a long lever, so with far less noise; each rep is judged 0.8 s after it ends,
+landmarks on a long lever, so with far less noise; each rep is judged 0.5 s after it ends,
 when its return to rest has been seen (a nod during the rep would shift the timing). Front view: repetitions are
 segmented on the trunk's apparent shortening (trunk inclination = arccos of the projected
 trunk length over the standing length) and only the lateral shift is judged; the other
@@ -74,7 +74,7 @@ LUMBAR_FLEXION_CHANGE_DEG = 10.0
 #: expected hip flexion amplitude when no target is prescribed: a hinge to about a 60-70 deg trunk
 DEFAULT_EXPECTED_DEPTH_DEG = 60.0
 #: seconds of data after a rep's end before it is judged (the tempo fit's view of the return)
-REPORT_DELAY_S = 0.8
+REPORT_DELAY_S = 0.5
 
 FAULT_COST: dict[str, int] = {
     "squatting": 40,
