@@ -33,11 +33,14 @@ def open_private(
 
     The file is created with mode 0o600 atomically (``os.open`` with that mode), so it is
     never readable by others even for an instant. Existing files are chmod-ed to 0o600.
-    Text modes use UTF-8.
+    Text modes use UTF-8. Missing parent folders are created owner-only (0o700).
     """
     if not any(flag in mode for flag in ("w", "a", "x")):
         raise ValueError(f"open_private is for writing; got mode {mode!r}")
     target = Path(path)
+    if not target.parent.exists():
+        # a folder we create for health data is owner-only too; an existing one is left as it is
+        make_private_dir(target.parent)
     flags = os.O_WRONLY | os.O_CREAT
     if "a" in mode:
         flags |= os.O_APPEND
