@@ -277,10 +277,12 @@ class _Window:
         for name, value in angles.items():
             self.values.setdefault(name, []).append(value)
 
-    def between(self, name: str, t0: float, t1: float) -> FloatArray:
-        t = np.asarray(self.t_s)
-        values = np.asarray(self.values.get(name, [np.nan] * len(t)), dtype=np.float64)
-        return values[(t >= t0) & (t <= t1)]
+    def times(self) -> FloatArray:
+        return np.asarray(self.t_s, dtype=np.float64)
+
+    def column(self, name: str) -> FloatArray:
+        """One angle over the window (NaN throughout when it was never given)."""
+        return np.asarray(self.values.get(name, [np.nan] * len(self.t_s)), dtype=np.float64)
 
 
 def _nanmax(values: FloatArray) -> float:
@@ -368,15 +370,22 @@ class HipHingeAnalyzer:
             self.partial_.append(phases)
             return None
         w = self._window
+        t_all = w.times()  # the window as arrays once per rep, not once per quantity read
+        columns: dict[str, FloatArray] = {}
+
+        def between(name: str, t_from: float, t_to: float) -> FloatArray:
+            if name not in columns:
+                columns[name] = w.column(name)
+            return columns[name][(t_all >= t_from) & (t_all <= t_to)]
+
         if self.view == "side":
             # the tempo is the upper body's movement: timed on the hips -> head-and-shoulders line,
             # which moves with the hip in a hinge (neutral neck) and averages 13 landmarks on a
             # long lever: per-frame noise 1.0 deg against 1.75 (trunk line) and 3.7 (hip flexion)
             # on the synthetic phone, so the slow ends of each phase are found
-            t_all = np.asarray(w.t_s)
-            trunk_all = np.asarray(w.values.get("upper_body_inclination_deg", [np.nan] * len(t_all)), dtype=np.float64)
+            trunk_all = w.column("upper_body_inclination_deg")
             if np.isfinite(trunk_all).sum() < 0.5 * t_all.size:  # face hidden: the trunk line alone
-                trunk_all = np.asarray(w.values.get("trunk_inclination_deg", [np.nan] * len(t_all)), dtype=np.float64)
+                trunk_all = w.column("trunk_inclination_deg")
             for _ in range(3):  # the fit is local: restart from its own answer until it settles
                 retimed = retime_on(t_all, trunk_all, phases, margin_s=REPORT_DELAY_S)
                 settled = abs(retimed.t_start_s - phases.t_start_s) < 0.01 and abs(retimed.t_end_s - phases.t_end_s) < 0.01
@@ -389,20 +398,20 @@ class HipHingeAnalyzer:
         def held_at_bottom(name: str) -> float:
             # the median over the hold, not the noisy maximum, which landmark noise biases
             # upwards; a rep without a hold (under 3 samples seen there) falls back to the maximum
-            held = w.between(name, bottom0, bottom1)
-            return _nanmedian(held) if np.isfinite(held).sum() >= 3 else _nanmax(w.between(name, t0, t1))
+            held = between(name, bottom0, bottom1)
+            return _nanmedian(held) if np.isfinite(held).sum() >= 3 else _nanmax(between(name, t0, t1))
 
         hip = held_at_bottom(f"{self.side}_hip_flexion_deg")
         trunk = held_at_bottom("trunk_inclination_deg")
-        knee = _nanmedian(w.between(f"{self.side}_knee_flexion_deg", bottom0, bottom1))
-        shin = _nanmax(w.between(f"{self.side}_shin_inclination_deg", t0, t1))
+        knee = _nanmedian(between(f"{self.side}_knee_flexion_deg", bottom0, bottom1))
+        shin = _nanmax(between(f"{self.side}_shin_inclination_deg", t0, t1))
         lateral = None
         if self.view == "front":
-            lean = w.between("trunk_lateral_lean_deg", t0, t1)
+            lean = between("trunk_lateral_lean_deg", t0, t1)
             baseline = _nanmedian(np.asarray(self._standing_lean))
             lateral = _nanmax(np.abs(lean - (baseline if math.isfinite(baseline) else 0.0)))
         lumbar = None
-        lumbar_values = w.between("lumbar_flexion_deg", t0, t1)
+        lumbar_values = between("lumbar_flexion_deg", t0, t1)
         if np.isfinite(lumbar_values).any():
             baseline = _nanmedian(np.asarray(self._standing_lumbar))
             lumbar = _nanmax(lumbar_values) - (baseline if math.isfinite(baseline) else 0.0)
