@@ -237,6 +237,15 @@ def _open_engine(url: str) -> tuple[Engine, str, bool]:
     return engine, parsed.render_as_string(hide_password=True), is_sqlite
 
 
+def store_revision(url: str | None = None) -> str | None:
+    """The store's schema revision without changing anything (None: an empty database)."""
+    engine, _, _ = _open_engine(url or default_store_url())
+    try:
+        return migrations.current_revision(engine)
+    finally:
+        engine.dispose()
+
+
 def migrate_store(url: str | None = None, target: str = "head") -> tuple[str | None, str | None]:
     """Move the store's schema to revision ``target`` (up or down; 'head' is the newest); returns (before, after).
 
