@@ -22,17 +22,18 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import cv2
-import mediapipe as mp
 import numpy as np
-from mediapipe.tasks.python import vision
-from mediapipe.tasks.python.core.base_options import BaseOptions
 from numpy.typing import NDArray
 
 from motionrehab.capture.landmarks import N_LANDMARKS
 from motionrehab.capture.model_files import check_model_file
 from motionrehab.errors import InvalidDataError, ModelNotFoundError
+
+if TYPE_CHECKING:  # mediapipe (and the matplotlib it imports) loads only when a model is opened: `--help` stays fast
+    from mediapipe.tasks.python import vision
 
 FloatArray = NDArray[np.float64]
 
@@ -124,6 +125,12 @@ class PoseEstimator:
             raise InvalidDataError(f"num_poses must be at least 1, got {num_poses}", fix="ask for 1 or more people")
         self.model_path = path
         self.num_poses = int(num_poses)
+        import mediapipe as mp
+        from mediapipe.tasks.python import vision
+        from mediapipe.tasks.python.core.base_options import BaseOptions
+
+        self._mp_image = mp.Image
+        self._srgb = mp.ImageFormat.SRGB
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(path)),
             running_mode=vision.RunningMode.VIDEO,
@@ -153,7 +160,7 @@ class PoseEstimator:
         # VIDEO mode needs strictly increasing integer milliseconds; keep order if two frames round alike.
         t_ms = max(int(round(t_s * 1000.0)), self._last_ms + 1)
         self._last_ms = t_ms
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
+        image = self._mp_image(image_format=self._srgb, data=np.ascontiguousarray(image_rgb))
         if self._frames_seen:
             result = self._landmarker.detect_for_video(image, t_ms)
         else:  # the first frame logs the runtime's set-up

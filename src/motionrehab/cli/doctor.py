@@ -1,7 +1,10 @@
-"""`motionrehab doctor`: what this machine has (Python, packages, pose model, camera, OpenCV).
+"""`motionrehab doctor`: what this machine has (Python, packages, pose model, speech engine, camera, OpenCV).
 
-Only reports; always exits 0. The camera check opens index 0 in a worker thread and gives
-up after a few seconds, so a stuck camera driver never hangs the command.
+Reports everything, then exits 1 when the pose model is missing (nothing that measures from
+video can run without it) and 0 otherwise; no speech engine or no camera is reported but is
+not a failure (spoken cues are optional, a recorded video needs no camera). The camera check
+opens index 0 in a worker thread and gives up after a few seconds, so a stuck camera driver
+never hangs the command.
 """
 
 from __future__ import annotations
@@ -67,17 +70,27 @@ def _opencv_build_line() -> str:
 @click.command()
 @click.option("--no-camera", is_flag=True, help="Skip the camera check.")
 def doctor(no_camera: bool) -> None:
-    """Report Python, package versions, the pose model, the camera and OpenCV's build."""
+    """Report Python, package versions, the pose model, the speech engine, the camera and OpenCV's build."""
     from motionrehab.capture.model_files import resolve_pose_model
+    from motionrehab.live.speech import describe_engine
 
     click.echo(f"motionrehab {__version__}")
     click.echo(f"Python {platform.python_version()} ({sys.executable}) on {platform.platform()}")
     for name in PACKAGES:
         click.echo(f"  {name}: {_package_version(name)}")
+    model_missing = False
     try:
         model = resolve_pose_model(allow_download=False)
         click.echo(f"Pose model: found, {model.path} (from {model.origin})")
     except MotionRehabError as error:
+        model_missing = True
         click.echo(f"Pose model: NOT FOUND. {error.what}. How to fix: {error.fix}")
+    try:
+        click.echo(f"Speech engine (spoken cues, optional): {describe_engine()}")
+    except MotionRehabError as error:
+        click.echo(f"Speech engine (spoken cues, optional): none. {error.what}. How to fix: {error.fix}")
     click.echo("Camera: skipped" if no_camera else f"Camera: {_camera_status()}")
     click.echo(_opencv_build_line())
+    if model_missing:
+        click.echo("doctor: the pose model is missing, so nothing can be measured from video (see 'Pose model' above)", err=True)
+        raise click.exceptions.Exit(1)

@@ -10,7 +10,6 @@ import sys
 
 import click
 
-from motionrehab import __version__
 from motionrehab.cli.lazy import LazyGroup
 from motionrehab.errors import MotionRehabError, SafetyStop
 
@@ -34,8 +33,18 @@ COMMANDS = {
 }
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    # Looked up only when asked: importlib.metadata is slow to load.
+    from motionrehab import __version__
+
+    click.echo(f"motionrehab, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="motionrehab")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit.")
 def cli() -> None:
     """Measure rehabilitation exercise with a webcam and optional Bluetooth LE sensors.
 
@@ -46,7 +55,8 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop)."""
     try:
-        cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
+        # Without standalone mode click returns (not raises) the status of ctx.exit(n) / Exit(n).
+        status = cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
     except SafetyStop as stop:
         click.echo(str(stop), err=True)
         return 3
@@ -61,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except click.exceptions.Exit as done:
         return int(done.exit_code)
-    return 0
+    return status if isinstance(status, int) and not isinstance(status, bool) else 0
 
 
 if __name__ == "__main__":

@@ -32,6 +32,19 @@ def _engine() -> Any:
         ) from error
 
 
+def describe_engine() -> str:
+    """One line naming the offline speech engine spoken cues would use; raises MotionRehabError when there is none."""
+    engine = _engine()
+    driver = getattr(getattr(getattr(engine, "proxy", None), "_module", None), "__name__", "unknown").rsplit(".", 1)[-1]
+    try:
+        voice = engine.getProperty("voice")
+    except Exception:  # a driver without voice selection still speaks
+        voice = None
+    from importlib import metadata
+
+    return f"pyttsx3 {metadata.version('pyttsx3')}, {driver} driver" + (f", voice {voice}" if voice else "")
+
+
 def save_cue_audio(text: str, path: str | Path) -> Path:
     """Speak ``text`` into a WAV file (used to check the voice without a loudspeaker)."""
     engine = _engine()

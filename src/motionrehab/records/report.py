@@ -22,16 +22,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import matplotlib
+import jinja2
 
-matplotlib.use("Agg")  # no screen: render to SVG in memory
-import jinja2  # noqa: E402
-import matplotlib.dates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+from motionrehab._files import write_private_bytes, write_private_text
+from motionrehab.errors import MotionRehabError
 
-from motionrehab._files import write_private_bytes, write_private_text  # noqa: E402
-from motionrehab.errors import MotionRehabError  # noqa: E402
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
 
 #: clinic words for the measurement kinds stored by the program
 MEASURE_LABELS: dict[str, str] = {
@@ -193,6 +193,16 @@ class RecheckData:
 _SIDE_STYLE = {"left": ("#1f77b4", "o"), "right": ("#d62728", "s"), None: ("#444444", "^")}
 
 
+def _pyplot() -> ModuleType:
+    """The pyplot module on the Agg backend (no screen: SVG in memory), imported on first use so `--help` stays fast."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
 def _legend_below(axes: plt.Axes, offset: float = -0.25) -> None:
     # Below the x axis label, so the legend never hides a data point (the SVG is cropped to fit it).
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, offset), ncol=3, fontsize=9, frameon=False)
@@ -201,7 +211,7 @@ def _legend_below(axes: plt.Axes, offset: float = -0.25) -> None:
 def _svg(figure: plt.Figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(figure)
+    _pyplot().close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg") :]  # drop the XML prologue: the SVG is inlined in HTML
 
@@ -211,7 +221,9 @@ def plot_slr_over_visits(measurements: Sequence[VisitMeasurement]) -> str | None
     slr = [m for m in measurements if m.kind == "slr_peak_deg"]
     if not slr:
         return None
-    figure, axes = plt.subplots(figsize=(5.0, 3.0))
+    import matplotlib.dates
+
+    figure, axes = _pyplot().subplots(figsize=(5.0, 3.0))
     for side in ("left", "right", None):
         points = sorted((m for m in slr if m.side == side), key=lambda m: m.visit_date)
         if not points:
@@ -240,7 +252,7 @@ def plot_weekly(weeks: Sequence[WeekSummary], attribute: str, ylabel: str, title
     points = [(w.week_index, getattr(w, attribute)) for w in weeks if getattr(w, attribute) is not None]
     if not points:
         return None
-    figure, axes = plt.subplots(figsize=(5.0, 2.6))
+    figure, axes = _pyplot().subplots(figsize=(5.0, 2.6))
     x = [p[0] for p in points]
     y = [p[1] for p in points]
     if bars:
@@ -263,7 +275,7 @@ def plot_pain(weeks: Sequence[WeekSummary]) -> str | None:
     points = [w for w in weeks if w.pain_mean_nrs is not None]
     if not points:
         return None
-    figure, axes = plt.subplots(figsize=(5.0, 2.6))
+    figure, axes = _pyplot().subplots(figsize=(5.0, 2.6))
     x = [w.week_index for w in points]
     mean = [float("nan") if w.pain_mean_nrs is None else w.pain_mean_nrs for w in points]
     highest = [float("nan") if w.pain_max_nrs is None else w.pain_max_nrs for w in points]
