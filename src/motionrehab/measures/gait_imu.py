@@ -26,7 +26,7 @@ model; Zijlstra & Hof report the model underestimates, Zijlstra 2004 used 1.25).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,7 +51,9 @@ from motionrehab.measures.gait import (
     summarize_gait,
 )
 from motionrehab.sensors.imu_recording import ImuRecording
+from motionrehab.sensors.sanity import sanitized
 from motionrehab.signals.orientation import estimate_gyro_bias_deg_s, estimate_orientation
+from motionrehab.signals.segments import split_at_holes
 
 FloatArray = NDArray[np.float64]
 
@@ -235,6 +237,24 @@ def foot_stride_lengths(
     return lengths, turns
 
 
+def _label(recording: ImuRecording) -> str:
+    return f"{recording.side} {recording.placement}" if recording.side != "none" else recording.placement
+
+
+def _segments(recording: ImuRecording, notes: list[str]) -> list[ImuRecording]:
+    """The recording split at holes (signals/segments.py); the split is stated in ``notes``."""
+    segments, hole_notes = split_at_holes(recording)
+    notes.extend(f"{_label(recording)}: {note}" for note in hole_notes)
+    return segments
+
+
+def _joined(side: str, parts: Sequence[GaitEvents], method: str) -> GaitEvents:
+    if not parts:
+        return GaitEvents(side=side, t_ic_s=np.array([]), t_fc_s=np.array([]), method=method)
+    return GaitEvents(side=side, t_ic_s=np.concatenate([p.t_ic_s for p in parts]),
+                      t_fc_s=np.concatenate([p.t_fc_s for p in parts]), method=parts[0].method)  # fmt: skip
+
+
 def analyze_foot_imu(
     recordings: Sequence[ImuRecording],
     *,
@@ -242,15 +262,24 @@ def analyze_foot_imu(
     detector: FootEventDetector | None = None,
     integrator: ZuptIntegrator | None = None,
 ) -> GaitResult:
-    """Gait from one or two foot-mounted IMUs (same clock): events, ZUPT stride lengths, summary."""
+    """Gait from one or two foot-mounted IMUs (same clock): events, ZUPT stride lengths, summary.
+
+    A recording with holes (signals/segments.py) is analysed segment by segment; no
+    stride spans a hole.
+    """
     detector = detector or FootEventDetector()
     all_events: list[GaitEvents] = []
     strides: list[Stride] = []
     notes: list[str] = []
     for recording in recordings:
-        events = detector.detect(recording)
-        lengths, turns = foot_stride_lengths(recording, events, integrator)
-        side_strides = strides_from_events(events, lengths, turns)
+        parts: list[GaitEvents] = []
+        side_strides: list[Stride] = []
+        for segment in _segments(recording, notes):
+            events = detector.detect(segment)
+            lengths, turns = foot_stride_lengths(segment, events, integrator)
+            side_strides.extend(strides_from_events(events, lengths, turns))
+            parts.append(events)
+        events = _joined(recording.side, parts, detector.method)
         n_turns = sum(s.is_turn for s in side_strides)
         if n_turns:
             notes.append(f"{events.side}: {n_turns} turn stride(s) (heading change > {TURN_THRESHOLD_DEG:.0f} deg), "
@@ -270,12 +299,17 @@ def analyze_foot_imu(
 def analyze_shank_imu(
     recordings: Sequence[ImuRecording], *, pain_onset_s: float | None = None, detector: ShankEventDetector | None = None
 ) -> GaitResult:
-    """Gait events and temporal parameters from one or two shank IMUs (no lengths)."""
+    """Gait events and temporal parameters from one or two shank IMUs (no lengths); holes split."""
     detector = detector or ShankEventDetector()
-    all_events = [detector.detect(recording) for recording in recordings]
-    strides = [stride for events in all_events for stride in strides_from_events(events)]
+    notes = ["no length source: distance not measured"]
+    all_events: list[GaitEvents] = []
+    strides: list[Stride] = []
+    for recording in recordings:
+        parts = [detector.detect(segment) for segment in _segments(recording, notes)]
+        strides.extend(stride for events in parts for stride in strides_from_events(events))
+        all_events.append(_joined(recording.side, parts, "shank IMU"))
     method = all_events[0].method if all_events else "shank IMU"
-    return summarize_gait(all_events, strides, method=method, notes=["no length source: distance not measured"],
+    return summarize_gait(all_events, strides, method=method, notes=notes,
                           pain_onset_s=pain_onset_s, single_foot=len(recordings) == 1)  # fmt: skip
 
 
@@ -365,8 +399,6 @@ def analyze_lower_back_imu(
 
 
 def _replace_speed(result: GaitResult, speed: float) -> GaitResult:
-    from dataclasses import replace
-
     return replace(result, speed_m_per_s=speed)
 
 
@@ -405,7 +437,22 @@ def analyze_inertial_gait(
             where="gait",
             fix="analyse one placement at a time (e.g. both feet together, or the lower back alone)",
         )
-    placement = placements.pop()
+    # units and axes against physics; conversions made here or by the reader are stated
+    checked = [sanitized(recording) for recording in recordings]
+    unit_notes = [f"{_label(r)}: {note}" for r in checked for note in r.notes]
+    result = _analyze_placement(placements.pop(), checked, leg_length_m, pain_onset_s, correction_factor)
+    if unit_notes:
+        result = replace(result, notes=(*unit_notes, *result.notes))
+    return result
+
+
+def _analyze_placement(
+    placement: str,
+    recordings: Sequence[ImuRecording],
+    leg_length_m: float | None,
+    pain_onset_s: float | None,
+    correction_factor: float,
+) -> GaitResult:
     if placement == "foot":
         return analyze_foot_imu(recordings, pain_onset_s=pain_onset_s)
     if placement == "shin":
