@@ -30,6 +30,7 @@ import numpy as np
 
 from motionrehab._files import open_private
 from motionrehab.errors import InputFileError
+from motionrehab.sensors.apdm_h5 import is_apdm_h5, read_apdm_h5
 from motionrehab.sensors.imu_recording import ImuRecording
 from motionrehab.sensors.sanity import check_axes, conform_units
 
@@ -334,7 +335,8 @@ def read_inertial_input(
     - a folder of such CSVs (one per sensor, e.g. left and right foot);
     - gaitmap's two-header-row foot CSV (both feet, or ``side``);
     - a mobgap trial folder (``imu.csv`` + ``meta.json``: lower back, with sensor height);
-    - an Android accelerometer CSV without header (Oxford step-counter layout: phone).
+    - an Android accelerometer CSV without header (Oxford step-counter layout: phone);
+    - an APDM Opal HDF5 file (all its sensors, or those at ``placement``).
 
     ``placement`` (foot, shank, lower_back, phone) overrides what the file says.
     """
@@ -359,6 +361,11 @@ def read_inertial_input(
         return InertialInput(recordings, None, f"folder of {len(files)} inertial CSV file(s)")
     if is_imu_csv(source):
         return InertialInput((read_imu_csv(source, placement=wanted, side=side),), None, "inertial CSV")
+    if is_apdm_h5(source):
+        recordings = read_apdm_h5(source, placement=wanted)
+        if side in ("left", "right"):
+            recordings = tuple(r for r in recordings if r.side in (side, "none"))
+        return InertialInput(recordings, None, "APDM Opal HDF5 recording")
     if _looks_like_gaitmap(source):
         sides = [side] if side in ("left", "right") else ["left", "right"]
         return InertialInput(tuple(read_gaitmap_imu_csv(source, s) for s in sides), None, "gaitmap foot IMU CSV")

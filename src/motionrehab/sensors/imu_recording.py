@@ -31,6 +31,7 @@ AXIS_CONVENTIONS: dict[str, str] = {
     "android_phone": "Android device frame: x right, y up along the screen, z out of the screen",
     "shin_anterior": "shin sensor on the anterior crest: x along the shin towards the knee, y left, z out of the shin (anterior)",
     "trunk_posterior": "trunk sensor on the spine: x up along the spine, y left, z posterior (out of the back)",
+    "apdm_lumbar": "APDM Opal on the lower back: x down, y right, z out of the back (posterior)",
     "device": "the device's own printed axes; mapping to the segment comes from a calibration profile",
 }
 

@@ -20,7 +20,7 @@ reading makes sense) or raises a clear error (when the data cannot be trusted):
   the feet. A 99th percentile below 20 while moving is radians per second (the same
   recordings in rad/s read 0.9-10.8): converted (stated).
 - **vertical axis** (:func:`check_axes`): a convention that names an up axis (gaitmap
-  foot z, mobgap lower back x, shin x, trunk x) must see gravity within 50 deg of that
+  foot z, mobgap lower back x, shin x, trunk x, APDM lumbar -x) must see gravity within 50 deg of that
   axis on the quieter samples; the error names the axis that does read gravity.
 - **sagittal axis** of foot and shank sensors: walking rotates these segments mostly
   about the medio-lateral axis (y in gaitmap_foot and shin_anterior: 4-5x the variance
@@ -57,6 +57,7 @@ UP_AXIS: dict[str, tuple[int, float]] = {
     "mobgap_lower_back": (0, 1.0),
     "shin_anterior": (0, 1.0),
     "trunk_posterior": (0, 1.0),
+    "apdm_lumbar": (0, -1.0),
 }
 #: conventions whose y axis is medio-lateral on a foot or shank (the sagittal rotation axis)
 SAGITTAL_Y = ("gaitmap_foot", "shin_anterior")
