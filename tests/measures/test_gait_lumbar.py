@@ -101,7 +101,7 @@ def test_apdm_left_right_against_the_foot_sensors(apdm):
         if before.size and stride.t_ic_s - swing_t[before[-1]] < 0.45:  # the swing that ends in this contact
             total += 1
             agree += stride.side == swing_side[before[-1]]
-    assert total >= 60 and agree / total >= 0.95, (agree, total)  # measured 71/72
+    assert total >= 60 and agree / total >= 0.95, (agree, total)  # measured 70/72
 
 
 def test_standing_alone_is_not_walking(apdm):

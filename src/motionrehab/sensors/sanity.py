@@ -8,8 +8,9 @@ with something the physics fixes, and either converts with a stated note (when o
 reading makes sense) or raises a clear error (when the data cannot be trusted):
 
 - **time**: body-worn inertial sensors sample at 5-2000 Hz. A median sample interval
-  that gives an implausible rate in seconds but a plausible one in milliseconds,
-  microseconds or nanoseconds is converted (stated); otherwise an error.
+  that gives fewer than 5 samples per second in seconds but a plausible rate in
+  milliseconds, microseconds or nanoseconds is converted (stated); when no unit fits, an
+  error. (A clock faster than 2000 Hz is left alone: no smaller unit explains it.)
 - **acceleration**: a sensor's reading includes gravity, so the median magnitude is close
   to 1 g whatever the movement (walking averages 1 g over the gait cycle). About 1 means
   the file is in g, about 1000 in milli-g: converted (stated). Anything else far from
@@ -19,9 +20,11 @@ reading makes sense) or raises a clear error (when the data cannot be trusted):
   percentile of |gyr| while walking is 53-150 deg/s on the trunk and 500-620 deg/s on
   the feet. A 99th percentile below 20 while moving is radians per second (the same
   recordings in rad/s read 0.9-10.8): converted (stated).
-- **vertical axis** (:func:`check_axes`): a convention that names an up axis (gaitmap
-  foot z, mobgap lower back x, shin x, trunk x, APDM lumbar -x) must see gravity within 50 deg of that
-  axis on the quieter samples; the error names the axis that does read gravity.
+- **vertical axis** (:func:`check_axes`): a foot or lower-back convention names an up
+  axis (gaitmap foot z, mobgap lower back x, APDM lumbar -x) that the quieter samples
+  (stance, standing) must see gravity within 50 deg of; the error names the axis that
+  does read gravity. Shin and trunk conventions are not checked this way: lying for a
+  straight-leg raise or bending forward legitimately turns their "up" axis horizontal.
 - **sagittal axis** of foot and shank sensors: walking rotates these segments mostly
   about the medio-lateral axis (y in gaitmap_foot and shin_anterior: 4-5x the variance
   of either other axis on gaitmap's and APDM's foot sensors). When another axis carries
@@ -55,8 +58,6 @@ MAX_UP_ANGLE_DEG = 50.0
 UP_AXIS: dict[str, tuple[int, float]] = {
     "gaitmap_foot": (2, 1.0),
     "mobgap_lower_back": (0, 1.0),
-    "shin_anterior": (0, 1.0),
-    "trunk_posterior": (0, 1.0),
     "apdm_lumbar": (0, -1.0),
 }
 #: conventions whose y axis is medio-lateral on a foot or shank (the sagittal rotation axis)
@@ -88,7 +89,9 @@ def _time_to_seconds(t: FloatArray, where: str) -> tuple[FloatArray, str | None]
         return t, None
     step = float(np.median(steps))
     low, high = PLAUSIBLE_RATE_HZ
-    if low <= 1.0 / step <= high:
+    if 1.0 / step >= low:
+        # plausible, or faster than any inertial sensor: no smaller unit can explain a fast
+        # clock (bursty arrival stamps of radio packets look like this), so leave it
         return t, None
     for unit, factor in TIME_UNITS:
         if low <= 1.0 / (step * factor) <= high:
