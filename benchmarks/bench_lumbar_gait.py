@@ -4,7 +4,10 @@ On mobgap's two lab trials (stereophotogrammetric reference) and the APDM two-mi
 walk (foot-sensor swings, 16 turns), both sides' figures: steps, bout start/end,
 cadence, and run time. mobgap (Apache-2.0, PyPI `mobgap`, the `bench` extra) runs its
 GsdIluz gait-sequence detection, IcdShinImproved contacts and LrcMcCamley sides per
-sequence; it is a reference here, not a dependency of motionrehab.
+sequence, and its whole Mobilise-D pipeline (MobilisedPipelineHealthy / Impaired, with its
+walking-bout assembly, cadence, stride length and speed); it is a reference here, not a
+dependency of motionrehab. mobgap's first call compiles (numba): its time is reported
+separately from a warm run.
 
 Run: .venv/bin/python benchmarks/bench_lumbar_gait.py [--shared ../shared/data]
 """
@@ -47,6 +50,31 @@ def mobgap_run(acc, gyr, fs):
     return out, time.perf_counter() - start
 
 
+def mobgap_pipeline(acc, gyr, fs, height_m, sensor_height_m, cohort):
+    """mobgap's full Mobilise-D pipeline on sensor-frame data (x up, y right, z forward)."""
+    import pandas as pd
+    from mobgap.data import GaitDatasetFromData
+    from mobgap.pipeline import MobilisedPipelineHealthy, MobilisedPipelineImpaired
+
+    data = pd.DataFrame({"acc_x": acc[:, 0], "acc_y": acc[:, 1], "acc_z": acc[:, 2],
+                         "gyr_x": gyr[:, 0], "gyr_y": gyr[:, 1], "gyr_z": gyr[:, 2]})  # fmt: skip
+    dataset = GaitDatasetFromData({"trial": {"LowerBack": data}}, fs,
+                                  {"trial": {"height_m": height_m, "sensor_height_m": sensor_height_m, "cohort": cohort}},
+                                  {"trial": {"measurement_condition": "laboratory"}})  # fmt: skip
+    pipeline = MobilisedPipelineHealthy() if cohort == "HA" else MobilisedPipelineImpaired()
+    start = time.perf_counter()
+    result = pipeline.safe_run(dataset[0])
+    return result.per_wb_parameters_, time.perf_counter() - start
+
+
+def show_pipeline(wbs, seconds, fs):
+    if len(wbs) == 0:
+        print(f"  mobgap pipeline: no walking bout, {seconds:.2f} s")
+    for _, wb in wbs.iterrows():
+        print(f"  mobgap pipeline: {int(wb.n_raw_initial_contacts)} contacts, bout {wb.start / fs:.2f}-{wb.end / fs:.2f} s, "
+              f"cadence {wb.cadence_spm:.1f}, speed {wb.walking_speed_mps:.2f} m/s, {seconds:.2f} s")
+
+
 def ours(recording):
     start = time.perf_counter()
     result = analyze_lower_back_imu(recording)
@@ -58,9 +86,11 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    t_cold = mobgap_pipeline(*_mobgap_arrays(args.shared / "mobgap" / "MS_001_Test5_Trial1"), 100.0, 1.68, 0.975, "MS")[1]
+    print(f"mobgap pipeline first call (numba compilation included): {t_cold:.1f} s")
     for trial in ("HA_002_Test5_Trial2", "MS_001_Test5_Trial1"):
         folder = args.shared / "mobgap" / trial
-        recording, _ = read_mobgap_imu_csv(folder)
+        recording, meta = read_mobgap_imu_csv(folder)
         with open(folder / "reference_stereophoto_wb.csv") as handle:
             (wb,) = list(csv.DictReader(handle))
         with open(folder / "reference_stereophoto_ic.csv") as handle:
@@ -77,7 +107,11 @@ def main() -> None:
             print(f"  mobgap:      {inside.size} contacts ({sides.count('left')} L / {sides.count('right')} R) in "
                   f"sequence {start:.2f}-{end:.2f} s, first-last contact {inside[0]:.2f}-{inside[-1]:.2f} s, "
                   f"{t_mobgap * 1000:.0f} ms")
-        print(f"  run time ratio mobgap / motionrehab: {t_mobgap / t_ours:.1f}")
+        print(f"  run time ratio mobgap parts / motionrehab: {t_mobgap / t_ours:.1f}")
+        wbs, t_pipe = mobgap_pipeline(recording.acc_m_s2, recording.gyr_deg_s, 100.0, float(meta["height_m"]),
+                                      float(meta["sensor_height_m"]), trial[:2])  # fmt: skip
+        show_pipeline(wbs, t_pipe, 100.0)
+        print(f"  run time ratio mobgap pipeline / motionrehab: {t_pipe / t_ours:.0f}")
     path = args.shared / "apdm_2mwt" / "recording.h5"
     (lumbar,) = read_apdm_h5(path, placement="lower_back")
     with open(args.shared / "apdm_2mwt" / "reference_foot_swings.csv") as handle:
@@ -92,7 +126,15 @@ def main() -> None:
     n_mobgap = sum(ics.size for _, _, ics, _ in seqs)
     print(f"  mobgap:      {n_mobgap} contacts ({n_mobgap / n_swings - 1:+.1%}) in {len(seqs)} gait sequences, "
           f"{t_mobgap * 1000:.0f} ms")
-    print(f"  run time ratio mobgap / motionrehab: {t_mobgap / t_ours:.1f}")
+    print(f"  run time ratio mobgap parts / motionrehab: {t_mobgap / t_ours:.1f}")
+    wbs, t_pipe = mobgap_pipeline(lumbar.acc_m_s2 * flip, lumbar.gyr_deg_s * flip, lumbar.sampling_rate_hz, 1.75, 1.0, "HA")
+    print(f"  mobgap pipeline: {len(wbs)} walking bouts, {int(wbs.n_raw_initial_contacts.sum()) if len(wbs) else 0} contacts, "
+          f"{t_pipe:.2f} s (ratio {t_pipe / t_ours:.0f}; participant height/leg length unknown: 1.75/1.0 m assumed)")
+
+
+def _mobgap_arrays(folder):
+    recording, _ = read_mobgap_imu_csv(folder)
+    return recording.acc_m_s2, recording.gyr_deg_s
 
 
 if __name__ == "__main__":
