@@ -476,7 +476,8 @@ def analyze_inertial_gait(
         raise InvalidDataError(
             f"sensors on different segments ({', '.join(sorted(placements))})",
             where="gait",
-            fix="analyse one placement at a time (e.g. both feet together, or the lower back alone)",
+            fix="analyse one placement at a time (e.g. both feet together, or the lower back alone: "
+            "--sensor-placement lower_back on the command line)",
         )
     # units and axes against physics; conversions made here or by the reader are stated
     checked = [sanitized(recording) for recording in recordings]
