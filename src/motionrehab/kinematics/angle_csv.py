@@ -1,8 +1,10 @@
 """The angle CSV: one row per frame, ``t_s`` then every angle column (``<name>_deg``).
 
-Header comment lines (``# key: value``) carry the person id, the camera roll used and the
-source, so a table read back is the table written. Missing values are empty cells (NaN).
-Written with owner-only permissions: angles are health data.
+A plain table that ``pandas.read_csv(path)`` and a spreadsheet open with no options; the
+person id, the camera roll used and the source go to a JSON sidecar beside it
+(``angles.csv.json``), so a table read back is the table written. Files from before the
+sidecar carried them as ``# key: value`` lines above the header: still read. Missing values
+are empty cells (NaN). Written with owner-only permissions: angles are health data.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from motionrehab._csv_sidecar import read_sidecar, write_sidecar
 from motionrehab._files import open_private
 from motionrehab.errors import InputFileError
 from motionrehab.kinematics.angle_table import AngleTable
@@ -24,21 +27,19 @@ def write_angle_csv(path: str | os.PathLike[str], table: AngleTable) -> Path:
     path = Path(path)
     names = list(table.names)
     with open_private(path, "w", newline="") as handle:
-        handle.write(f"# person_id: {table.person_id}\n")
-        handle.write(f"# camera_roll_deg: {table.camera_roll_deg!r}\n")
-        handle.write(f"# source: {table.source.replace(chr(10), ' ')}\n")
         writer = csv.writer(handle)
         writer.writerow(["t_s", *names])
         columns = [table[name] for name in names]
         for i, t in enumerate(table.t_s):
             writer.writerow([repr(float(t)), *("" if not math.isfinite(c[i]) else repr(float(c[i])) for c in columns)])
+    write_sidecar(path, {"person_id": table.person_id, "camera_roll_deg": table.camera_roll_deg, "source": table.source})
     return path
 
 
 def read_angle_csv(path: str | os.PathLike[str]) -> AngleTable:
     """Read an angle CSV written by ``write_angle_csv`` (or any CSV with ``t_s`` and ``*_deg`` columns)."""
     path = Path(path)
-    meta: dict[str, str] = {}
+    meta: dict[str, str] = read_sidecar(path)
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             lines = handle.read().splitlines()

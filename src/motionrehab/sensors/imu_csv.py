@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from motionrehab._csv_sidecar import read_sidecar, write_sidecar
 from motionrehab._files import open_private
 from motionrehab.errors import InputFileError
 from motionrehab.sensors.apdm_h5 import is_apdm_h5, read_apdm_h5
@@ -111,6 +112,7 @@ def read_imu_csv(
         if header is None:
             raise InputFileError("no header row", where=str(file), fix=f"first row: {','.join(REQUIRED_COLUMNS)}")
         rows = list(csv.reader(line for _, line in lines))
+    meta = {**read_sidecar(file), **meta}  # the sidecar (written since 0.2), or comment lines in older files
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise InputFileError(
@@ -177,13 +179,11 @@ def write_imu_csv(path: str | os.PathLike[str], recording: ImuRecording) -> Path
         parts.append(recording.mag_uT)
     table = np.hstack(parts)
     with open_private(path, "w", newline="") as handle:
-        handle.write(f"# placement: {recording.placement}\n# side: {recording.side}\n")
-        handle.write(f"# axis_convention: {recording.axis_convention}\n")
-        if recording.device:
-            handle.write(f"# device: {recording.device}\n")
         handle.write(",".join(columns) + "\n")
         for row in table:
             handle.write(",".join("" if math.isnan(v) else repr(v) for v in row.tolist()) + "\n")
+    meta = {"placement": recording.placement, "side": recording.side, "axis_convention": recording.axis_convention}
+    write_sidecar(path, {**meta, "device": recording.device} if recording.device else meta)
     return Path(path)
 
 

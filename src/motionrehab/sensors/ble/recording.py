@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from motionrehab import _csv_sidecar
 from motionrehab._files import open_private, write_private_text
 from motionrehab.errors import InputFileError
 from motionrehab.sensors.ble.clock import ClockModel, fit_clock
@@ -385,7 +386,6 @@ def decode_recording(folder: str | os.PathLike[str]) -> RecordingContents:
 def write_footpod_csv(path: str | os.PathLike[str], track: FootpodTrack, placement: str = "footpod") -> Path:
     """Write decoded footpod measurements (owner-only), one row per notification."""
     with open_private(path, "w", newline="") as handle:
-        handle.write(f"# placement: {placement}\n# device: {track.device}\n")
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(FOOTPOD_COLUMNS)
         for i in range(track.n_samples):
@@ -394,6 +394,7 @@ def write_footpod_csv(path: str | os.PathLike[str], track: FootpodTrack, placeme
                              "" if math.isnan(track.stride_length_m[i]) else repr(float(track.stride_length_m[i])),
                              "" if math.isnan(track.total_distance_m[i]) else repr(float(track.total_distance_m[i])),
                              int(track.is_running[i])])  # fmt: skip
+    _csv_sidecar.write_sidecar(path, {"placement": placement, "device": track.device})
     return Path(path)
 
 
@@ -402,7 +403,7 @@ def read_footpod_csv(path: str | os.PathLike[str]) -> FootpodTrack:
     file = Path(path)
     if not file.is_file():
         raise InputFileError("file not found", where=str(file))
-    device = ""
+    device = _csv_sidecar.read_sidecar(file).get("device", "")  # older files: a '# device:' line, read below
     rows: list[list[str]] = []
     with open(file, encoding="utf-8", newline="") as handle:
         lines = [line for line in handle]
