@@ -177,3 +177,54 @@ class PoseTrack:
     def replace(self, **changes: Any) -> PoseTrack:
         """A copy with some fields replaced (validated again)."""
         return dataclasses.replace(self, **changes)
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame with the pose-track CSV's columns (docs/pose-track-csv.md), one row per frame.
+
+        ``frame_rate_hz`` and ``source`` are in ``frame.attrs``; world columns only when the
+        track has world landmarks.
+        """
+        import pandas as pd
+
+        from motionrehab.capture.pose_csv import pose_csv_header
+
+        n = self.n_frames
+        z = self.landmarks_z if self.landmarks_z is not None else np.full((n, N_LANDMARKS), np.nan)
+        image = np.stack([self.landmarks_px[..., 0], self.landmarks_px[..., 1], z, self.visibility], axis=-1).reshape(n, -1)
+        blocks = [image] if self.world_m is None else [image, self.world_m.reshape(n, -1)]
+        names = pose_csv_header(self.world_m is not None)
+        frame = pd.DataFrame(np.hstack(blocks), columns=names[4:])
+        frame.insert(0, "t_s", self.t_s)
+        frame.insert(1, "person_id", self.person_id)
+        frame.insert(2, "image_width_px", self.image_width_px)
+        frame.insert(3, "image_height_px", self.image_height_px)
+        frame.attrs.update(frame_rate_hz=self.frame_rate_hz, source=self.source)
+        return frame
+
+    @classmethod
+    def from_dataframe(cls, frame: Any, *, source: str | None = None) -> PoseTrack:
+        """One person's track from a DataFrame with the pose-track CSV's columns (e.g. ``pandas.read_csv`` of one).
+
+        The rows must all belong to one person (select ``frame[frame.person_id == k]`` first).
+        The frame rate is ``frame.attrs['frame_rate_hz']``, else the median of 1/dt.
+        """
+        from motionrehab.capture.pose_csv import FRAME_COLUMNS, IMAGE_COLUMNS, WORLD_COLUMNS
+
+        where = "PoseTrack.from_dataframe"
+        missing = [c for c in (*FRAME_COLUMNS, *IMAGE_COLUMNS) if c not in frame.columns]
+        if missing:
+            raise InvalidDataError(f"{len(missing)} pose-track column(s) missing, first {missing[:3]}", where=where, fix="see docs/pose-track-csv.md")
+        people = sorted({int(k) for k in frame["person_id"]})
+        if len(people) != 1:
+            raise InvalidDataError(f"the rows hold {len(people)} people ({people[:5]})", where=where, fix="select one person's rows: frame[frame.person_id == k]")
+        n = len(frame)
+        image = frame[list(IMAGE_COLUMNS)].to_numpy(dtype=np.float64).reshape(n, N_LANDMARKS, 4)
+        world = frame[list(WORLD_COLUMNS)].to_numpy(dtype=np.float64).reshape(n, N_LANDMARKS, 3) if all(c in frame.columns for c in WORLD_COLUMNS) else None
+        t = frame["t_s"].to_numpy(dtype=np.float64)
+        attrs = dict(getattr(frame, "attrs", {}))
+        rate = float(attrs["frame_rate_hz"]) if "frame_rate_hz" in attrs else (float(1.0 / np.median(np.diff(t))) if n > 1 else 30.0)
+        return cls(
+            t_s=t, landmarks_px=image[..., :2], landmarks_z=image[..., 2], visibility=image[..., 3], world_m=world,
+            image_width_px=int(frame["image_width_px"].iloc[0]), image_height_px=int(frame["image_height_px"].iloc[0]),
+            frame_rate_hz=rate, person_id=people[0], source=str(attrs.get("source", "DataFrame") if source is None else source),
+        )  # fmt: skip

@@ -92,3 +92,32 @@ class AngleTable:
         return AngleTable(
             t_s=self.t_s, columns=merged, person_id=self.person_id, camera_roll_deg=self.camera_roll_deg, source=self.source
         )
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame: ``t_s`` then every angle column in degrees (the angle CSV's columns).
+
+        ``person_id``, ``camera_roll_deg`` and ``source`` are in ``frame.attrs``.
+        """
+        import pandas as pd
+
+        frame = pd.DataFrame({"t_s": self.t_s, **{name: self.columns[name] for name in self._names}})
+        frame.attrs.update(person_id=self.person_id, camera_roll_deg=self.camera_roll_deg, source=self.source)
+        return frame
+
+    @classmethod
+    def from_dataframe(cls, frame: Any, *, person_id: int | None = None, camera_roll_deg: float | None = None, source: str | None = None) -> AngleTable:
+        """The table in a DataFrame with a ``t_s`` column and ``*_deg`` columns (others are ignored).
+
+        Keyword arguments override what ``frame.attrs`` says (as ``to_dataframe`` wrote it).
+        """
+        attrs = dict(getattr(frame, "attrs", {}))
+        if "t_s" not in frame.columns:
+            raise InvalidDataError("the DataFrame has no t_s column", where="AngleTable.from_dataframe", fix="name the time column t_s (seconds)")
+        angles = {str(name): frame[name].to_numpy(dtype=np.float64) for name in frame.columns if str(name).endswith("_deg")}
+        return cls(
+            t_s=frame["t_s"].to_numpy(dtype=np.float64),
+            columns=angles,
+            person_id=int(attrs.get("person_id", 0) if person_id is None else person_id),
+            camera_roll_deg=float(attrs.get("camera_roll_deg", 0.0) if camera_roll_deg is None else camera_roll_deg),
+            source=str(attrs.get("source", "DataFrame") if source is None else source),
+        )

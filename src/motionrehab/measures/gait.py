@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from motionrehab._frames import rows_dataframe
 from motionrehab.events.gait_events import GaitEvents
 
 FloatArray = NDArray[np.float64]
@@ -197,6 +198,10 @@ class GaitResult:
     symmetry_parameter: str = "stance_time"
     bouts: tuple[WalkingBout, ...] = ()
     turns: tuple[TurnSummary, ...] = ()
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per stride, both sides in time order; the result's summary values are in ``frame.attrs``."""
+        return rows_dataframe(self.strides, Stride, {"steps": self.steps, "cadence_steps_per_min": self.cadence_steps_per_min, "symmetry_index_pct": self.symmetry_index_pct, "stride_time_cv_pct": self.stride_time_cv_pct, "distance_m": self.distance_m, "speed_m_per_s": self.speed_m_per_s, "duration_s": self.duration_s, "method": self.method, "notes": self.notes})
 
     def to_json_dict(self) -> dict[str, Any]:
         """Plain dict with the issue's keys: steps, cadence_steps_per_min, strides, ..."""

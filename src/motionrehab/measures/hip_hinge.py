@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from motionrehab._frames import rows_dataframe
 from motionrehab.capture.landmarks import LANDMARK_INDEX
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import UnusableViewError
@@ -207,6 +208,10 @@ class HingeSetResult:
             return f"all {self.reps} repetitions were good hinges: score 100"
         parts = [f"{fault.replace('_', ' ')} in {n} of {self.reps} reps (-{FAULT_COST[fault]} each)" for fault, n in sorted(counts.items(), key=lambda kv: -FAULT_COST[kv[0]])]
         return f"score {self.score}: " + "; ".join(parts)
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per counted repetition (times in s, angles in deg, faults joined with ';'); the result's summary values are in ``frame.attrs``."""
+        return rows_dataframe(self.repetitions, HingeRepetition, {"view": self.view, "side": self.side, "partial_repetitions": self.partial_repetitions, "not_assessed": self.not_assessed, "notes": self.notes})
 
     def to_json_dict(self) -> dict[str, Any]:
         """The summary object of `motionrehab analyze hip-hinge --json`."""

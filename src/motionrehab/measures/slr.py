@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from motionrehab._frames import rows_dataframe
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InvalidDataError, UnusableViewError
 from motionrehab.events.repetitions import find_trial_peaks
@@ -168,6 +169,10 @@ class SlrMeasurement:
         """Sample SD (n - 1) of the valid trials' peaks, deg (NaN with fewer than 2)."""
         peaks = self.valid_peaks_deg
         return float(peaks.std(ddof=1)) if peaks.size >= 2 else float("nan")
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per trial (angles in deg, validity and its reasons); the result's summary values are in ``frame.attrs``."""
+        return rows_dataframe(self.trials, SlrTrial, {"side": self.side, "method": self.method, "leg_axis": self.leg_axis, "detection_rate": self.detection_rate, "notes": self.notes})
 
     def to_json_dict(self) -> dict[str, Any]:
         """The measurement with the keys of `motionrehab measure slr --json`."""

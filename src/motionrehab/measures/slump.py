@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from motionrehab._frames import rows_dataframe
 from motionrehab.errors import InvalidDataError
 from motionrehab.kinematics.angle_table import AngleTable
 
@@ -72,6 +73,10 @@ class SlumpResult:
         """Deficit neck flexed minus neck released, deg: positive = the knee extended further with the neck released."""
         flexed, released = self.mean_deficit_deg("neck_flexed"), self.mean_deficit_deg("neck_released")
         return None if flexed is None or released is None else flexed - released
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per symptom onset (condition, time, knee extension deficit in deg); the result's summary values are in ``frame.attrs``."""
+        return rows_dataframe(self.onsets, SlumpOnset, {"side": self.side})
 
     def to_json_dict(self) -> dict[str, Any]:
         """The keys of `motionrehab measure slump --json`."""

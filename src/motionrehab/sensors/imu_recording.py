@@ -149,3 +149,41 @@ class ImuRecording:
     def duration_s(self) -> float:
         """Time from the first to the last sample, seconds."""
         return float(self.t_s[-1] - self.t_s[0]) if self.n_samples else 0.0
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame with the inertial CSV's columns: ``t_s``, ``acc_*_m_s2``, ``gyr_*_deg_s`` (and ``mag_*_uT``).
+
+        ``placement``, ``side``, ``axis_convention``, ``device``, ``source`` and ``notes`` are in ``frame.attrs``.
+        """
+        import pandas as pd
+
+        columns: dict[str, FloatArray] = {"t_s": self.t_s}
+        for prefix, unit, values in (("acc", "m_s2", self.acc_m_s2), ("gyr", "deg_s", self.gyr_deg_s), ("mag", "uT", self.mag_uT)):
+            if values is not None:
+                columns.update({f"{prefix}_{axis}_{unit}": values[:, k] for k, axis in enumerate("xyz")})
+        frame = pd.DataFrame(columns)
+        frame.attrs.update(placement=self.placement, side=self.side, axis_convention=self.axis_convention, device=self.device,
+                           source=self.source, notes=list(self.notes))  # fmt: skip
+        return frame
+
+    @classmethod
+    def from_dataframe(cls, frame: Any, **fields: Any) -> ImuRecording:
+        """A recording from a DataFrame with the inertial CSV's columns (units as named: m/s^2 incl. gravity, deg/s, uT).
+
+        ``placement``, ``side``, ``axis_convention``, ``device`` and ``source`` come from keyword
+        arguments, else from ``frame.attrs``; a placement is required.
+        """
+        attrs = {**dict(getattr(frame, "attrs", {})), **fields}
+        acc, gyr, mag = ([f"{p}_{axis}_{unit}" for axis in "xyz"] for p, unit in (("acc", "m_s2"), ("gyr", "deg_s"), ("mag", "uT")))
+        missing = [c for c in ("t_s", *acc, *gyr) if c not in frame.columns]
+        if missing:
+            raise InvalidDataError(f"column(s) {', '.join(missing)} missing", where="ImuRecording.from_dataframe",
+                                   fix="name the columns t_s, acc_x_m_s2 ... gyr_z_deg_s (units in the names)")  # fmt: skip
+        if not attrs.get("placement"):
+            raise InvalidDataError("no placement given", where="ImuRecording.from_dataframe", fix="pass placement='foot' (or shin, lower_back, phone)")
+        return cls(
+            t_s=frame["t_s"].to_numpy(dtype=np.float64), acc_m_s2=frame[acc].to_numpy(dtype=np.float64), gyr_deg_s=frame[gyr].to_numpy(dtype=np.float64),
+            mag_uT=frame[mag].to_numpy(dtype=np.float64) if all(c in frame.columns for c in mag) else None,
+            placement=str(attrs["placement"]), side=str(attrs.get("side", "none")), axis_convention=str(attrs.get("axis_convention", "device")),
+            device=str(attrs.get("device", "")), source=str(attrs.get("source", "DataFrame")), notes=tuple(attrs.get("notes", ())),
+        )  # fmt: skip
