@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from motionrehab._files import make_private_dir, open_private
+from motionrehab.cli.provenance import analysis_command
 from motionrehab.errors import InputFileError
 from motionrehab.measures.gait import GaitResult
 
@@ -89,6 +90,7 @@ def _write_outputs(result: GaitResult, out_dir: Path) -> list[Path]:
 @click.option("--leg-length-m", type=float, help="Leg length / lower-back sensor height (inverted pendulum).")
 @click.option("--pain-onset-s", type=float, help="Time of pain onset (s): reports walking tolerance.")
 @click.option("--treadmill-speed-m-s", type=float, help="Treadmill belt speed (video on a treadmill).")
+@analysis_command
 def gait(
     input_path: Path,
     as_json: bool,

@@ -14,6 +14,7 @@ import click
 
 from motionrehab._files import make_private_dir, open_private, write_private_text
 from motionrehab.cli.inputs import patient_track
+from motionrehab.cli.provenance import analysis_command
 from motionrehab.errors import InputFileError
 from motionrehab.kinematics.angle_csv import write_angle_csv
 from motionrehab.kinematics.calibration import CameraCalibration
@@ -105,6 +106,7 @@ def _text(result: HingeSetResult) -> str:
 @click.option("--s1", type=click.Path(exists=True, path_type=Path), help="Inertial CSV of the sensor at S1.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
 @click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@analysis_command
 def hip_hinge(input_arg: str, prescription: Path | None, phase: str | None, target_depth_deg: float | None, tempo: str | None, as_json: bool, out_dir: Path | None,
               calibration_path: Path | None, t12: Path | None, s1: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
     """Count hinge repetitions and judge each one (INPUT: pose CSV, video or camera index)."""

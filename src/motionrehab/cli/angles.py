@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from motionrehab.cli.inputs import patient_track
+from motionrehab.cli.provenance import analysis_command
 from motionrehab.kinematics.angle_csv import write_angle_csv
 from motionrehab.kinematics.calibration import CameraCalibration
 from motionrehab.kinematics.measure import measure_angles
@@ -25,6 +26,7 @@ from motionrehab.kinematics.measure import measure_angles
 @click.option("--cutoff-hz", default="auto", show_default=True, help="Low-pass cutoff in Hz, or 'auto' (Winter's residual analysis).")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
 @click.option("--seconds", type=click.FloatRange(min=1.0), default=30.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@analysis_command
 def angles(input_arg: str, out_path: Path, calibration_path: Path | None, save_calibration: Path | None, cutoff_hz: str,
            pose_model: Path | None, seconds: float) -> None:  # fmt: skip
     """Write every joint and segment angle per frame of the patient in INPUT (pose CSV, video or camera index)."""
