@@ -108,7 +108,7 @@ def _text(result: HingeSetResult) -> str:
 @click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
 @analysis_command
 def hip_hinge(input_arg: str, prescription: Path | None, phase: str | None, target_depth_deg: float | None, tempo: str | None, as_json: bool, out_dir: Path | None,
-              calibration_path: Path | None, t12: Path | None, s1: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
+              calibration_path: Path | None, t12: Path | None, s1: Path | None, pose_model: Path | None, seconds: float) -> object:  # fmt: skip
     """Count hinge repetitions and judge each one (INPUT: pose CSV, video or camera index)."""
     criteria = _criteria(prescription, phase, target_depth_deg, tempo)
     patient = patient_track(input_arg, pose_model=pose_model, seconds=seconds)
@@ -133,3 +133,4 @@ def hip_hinge(input_arg: str, prescription: Path | None, phase: str | None, targ
     else:
         click.echo(f"Patient: {patient.description}")
         click.echo(_text(result))
+    return analysis

@@ -68,7 +68,7 @@ def _camera(input_arg: str, side: str, leg_axis: str, onsets: tuple[float, ...],
     patient = patient_track(input_arg, pose_model=pose_model, seconds=seconds)
     calibration = CameraCalibration.load(calibration_path) if calibration_path else None
     analysis = measure_slr_track(patient.track, side, calibration=calibration, leg_axis=leg_axis, onset_times_s=onsets, expected_trials=trials)
-    return analysis.result, analysis.measurement, f"{patient.description}; {analysis.measurement.calibration_note}"
+    return analysis.result, analysis, f"{patient.description}; {analysis.measurement.calibration_note}"
 
 
 def _previous_and_save(store_url: str | None, patient: str, side: str, result: SlrMeasurement, mdc_deg: float | None,
@@ -177,11 +177,12 @@ def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[Tr
 @analysis_command
 def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str | None, sensor_path: str | None, sensor_offset_s: float,
         patient: str | None, store_url: str | None, mdc_deg: float | None, no_save: bool, as_json: bool, out_dir: Path | None,
-        calibration_path: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
+        calibration_path: Path | None, pose_model: Path | None, seconds: float) -> object:  # fmt: skip
     """Measure straight-leg-raise trials of one leg (INPUT: pose CSV, video, camera index or shin sensor CSV)."""
     onsets = parse_onset_times(onset_times)
     notes: list[str] = []
     sensor = None
+    analysis = None
     pairs: tuple[TrialDifference, ...] = ()
     if _is_inertial(input_arg):
         if sensor_path:
@@ -189,7 +190,7 @@ def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str 
         result = _sensor(input_arg, side, onsets, trials)
         notes.append(f"{Path(input_arg).name}: shin sensor")
     else:
-        result, _, description = _camera(input_arg, side, leg_axis, onsets, trials, calibration_path, pose_model, seconds)
+        result, analysis, description = _camera(input_arg, side, leg_axis, onsets, trials, calibration_path, pose_model, seconds)
         notes.append(description)
         if sensor_path:
             shifted = tuple(t - sensor_offset_s for t in onsets)
@@ -221,3 +222,4 @@ def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str 
             click.echo(f"Left minus right (today's means): {left_right:+.1f} deg")
         for note in notes:
             click.echo(f"Note: {note}")
+    return analysis  # the camera analysis (its angles) for --plot; None for a sensor recording

@@ -152,10 +152,21 @@ def analysis_command(function: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(function)
     def run(**params: Any) -> Any:
+        plot = params.pop("plot", False)
+        target = next((v for n, v in params.items() if n.startswith("out") and v is not None), None)
+        if plot and target is None:
+            raise InvalidDataError("--plot needs an output folder", where="--plot", fix="add --out DIR: the pictures are written beside the results")
         result = function(**{name: value for name, value in params.items() if name != "config"})
-        write_provenance(click.get_current_context(), params)
+        write_provenance(click.get_current_context(), {**params, "plot": plot})
+        if plot and target is not None:
+            from motionrehab.records.plots import write_plots
+
+            folder = Path(target) if Path(target).is_dir() else Path(target).parent
+            written = write_plots(result, folder)
+            click.echo(f"plots: {', '.join(p.name for p in written)}" if written else "--plot: no picture for this analysis yet", err=True)
         return result
 
-    option = click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), is_eager=True, callback=_load_config,
+    config = click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), is_eager=True, callback=_load_config,
                           help="A TOML file with this command's options by name (flags given here win).")  # fmt: skip
-    return option(run)
+    plot = click.option("--plot", is_flag=True, help="Also draw the analysis as PNG pictures beside the results (needs --out).")
+    return config(plot(run))
