@@ -70,3 +70,36 @@ def test_the_slr_picture_marks_each_trial_peak_and_validity(tmp_path, capsys):
     assert main(["measure", "slr", str(pose), "--side", "left", "--out", str(tmp_path / "out"), "--plot"]) == 0
     png = tmp_path / "out" / "slr_left_trials.png"
     assert png.read_bytes()[:8] == PNG and png.stat().st_size > 20_000
+
+
+def test_the_gait_pictures_mark_every_detected_event_and_average_each_sides_strides(tmp_path, capsys):
+    from motionrehab.capture.pose_csv import read_pose_csv
+    from motionrehab.measures.gait_video import analyze_video_gait
+    from motionrehab.records.plots import VideoGaitRun, gait_cycle_figure, gait_event_figure
+    from motionrehab.synth.exercises import walk
+
+    recording = walk(strides=6, camera=PinholeCamera(distance_m=5.0), realism=Realism(), seed=4)
+    pose = write_pose_csv(tmp_path / "walk_pose.csv", recording.track)
+    tracks = read_pose_csv(pose)
+    run = VideoGaitRun(tuple(tracks.values()), analyze_video_gait(tracks, height_m=1.70))
+    events = gait_event_figure(run)
+    for ax, side in zip(events.axes, ("left", "right"), strict=True):
+        strides = [s for s in run.result.strides if s.side == side]
+        assert strides, side
+        (ic,) = [line for line in ax.get_lines() if line.get_marker() == "v"]
+        (fc,) = [line for line in ax.get_lines() if line.get_marker() == "^"]
+        assert len(ic.get_xdata()) == len({s.t_ic_s for s in strides} | {s.t_next_ic_s for s in strides})
+        assert len(fc.get_xdata()) == len({s.t_fc_s for s in strides if s.t_fc_s is not None})
+    cycle = gait_cycle_figure(run)
+    for ax in cycle.axes:  # strides whose angles were measured over at least 80 % of the cycle (here the middle of the walk)
+        labels = ax.get_legend_handles_labels()[1]
+        counts = [int(label.split("n=")[1].split()[0]) for label in labels]
+        assert [label.split()[0] for label in labels] == ["left", "right"]
+        assert all(2 <= n <= sum(s.side == side for s in run.result.strides) for n, side in zip(counts, ("left", "right"), strict=True))
+    knee_left = cycle.axes[1].get_lines()[0].get_ydata()
+    assert knee_left.max() - knee_left.min() > 15.0 and np.argmax(knee_left) > 50  # the knee bends most in swing, after toe-off
+    out = tmp_path / "out"
+    assert main(["analyze", "gait", str(pose), "--height-m", "1.70", "--out", str(out), "--plot"]) == 0
+    assert "plots: gait_events.png, gait_cycle.png" in capsys.readouterr().err
+    for name in ("gait_events.png", "gait_cycle.png"):
+        assert (out / name).read_bytes()[:8] == PNG and (out / name).stat().st_size > 20_000

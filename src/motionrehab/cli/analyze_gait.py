@@ -102,7 +102,7 @@ def gait(
     leg_length_m: float | None,
     pain_onset_s: float | None,
     treadmill_speed_m_s: float | None,
-) -> None:
+) -> object:
     """Steps, cadence, strides, symmetry, distance and walking tolerance from a walk."""
     if input_path.suffix.lower() in VIDEO_SUFFIXES:
         raise InputFileError(
@@ -114,7 +114,8 @@ def gait(
         from motionrehab.capture.pose_csv import read_pose_csv
         from motionrehab.measures.gait_video import analyze_video_gait
 
-        result = analyze_video_gait(read_pose_csv(input_path), height_m=height_m, px_per_m=px_per_m,
+        tracks = read_pose_csv(input_path)
+        result = analyze_video_gait(tracks, height_m=height_m, px_per_m=px_per_m,
                                     treadmill_speed_m_s=treadmill_speed_m_s, pain_onset_s=pain_onset_s)  # fmt: skip
     else:
         from motionrehab.measures.gait_imu import analyze_inertial_gait
@@ -130,3 +131,8 @@ def gait(
         click.echo(json.dumps(result.to_json_dict(), indent=2))
     else:
         click.echo(_text(result))
+    if _is_pose_csv(input_path):  # for --plot: the pictures need the tracks
+        from motionrehab.records.plots import VideoGaitRun
+
+        return VideoGaitRun(tuple(tracks.values()) if isinstance(tracks, dict) else tuple(tracks), result)
+    return result

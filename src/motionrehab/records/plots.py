@@ -6,6 +6,10 @@
   (within criteria) or red with its faults named.
 - Straight-leg raise: the raised leg's elevation over time, each trial's span shaded, its
   peak marked and labelled with the angle and whether the trial is valid (and why not).
+- Gait from a pose track: heel and toe horizontal positions over time per side with the
+  detected initial contacts (on the heel) and final contacts (on the toe); and hip and knee
+  flexion over the gait cycle (0-100 % from one initial contact to the next of the same foot),
+  mean ± SD of the strides, per side.
 
 matplotlib is imported when a picture is drawn (Agg, no screen). Measures never import this
 module; the CLI does, after the analysis.
@@ -14,12 +18,15 @@ module; the CLI does, after the analysis.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from motionrehab._files import make_private_dir, open_private
+from motionrehab.capture.pose_track import PoseTrack
+from motionrehab.measures.gait import GaitResult
 from motionrehab.measures.hip_hinge import HingeAnalysis
 from motionrehab.measures.slr import SlrCameraAnalysis
 
@@ -125,6 +132,85 @@ def slr_figure(analysis: SlrCameraAnalysis) -> Any:
     return figure
 
 
+@dataclass(frozen=True)
+class VideoGaitRun:
+    """A gait analysis from a pose-track file and the tracks it read (what the gait pictures need)."""
+
+    tracks: tuple[PoseTrack, ...]
+    result: GaitResult
+
+
+_SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
+
+
+def _walker(run: VideoGaitRun) -> PoseTrack:
+    from motionrehab.events.gait_events import ZeniEventDetector
+    from motionrehab.measures.gait_video import select_walking_person
+
+    index, _, _ = select_walking_person(run.tracks, ZeniEventDetector())  # the person the analysis chose
+    return run.tracks[index]
+
+
+def gait_event_figure(run: VideoGaitRun) -> Any:
+    """Heel and toe x (px) over time per side, initial contacts on the heel, final contacts on the toe."""
+    track = _walker(run)
+    plt = _pyplot()
+    figure, axes = plt.subplots(2, 1, figsize=(9.0, 5.5), sharex=True)
+    for ax, side in zip(axes, ("left", "right"), strict=True):
+        heel, toe = track.landmark_px(f"{side}_heel")[:, 0], track.landmark_px(f"{side}_foot_index")[:, 0]
+        colour = _SIDE_COLOURS[side]
+        ax.plot(track.t_s, heel, color=colour, linewidth=1.2, label=f"{side} heel")
+        ax.plot(track.t_s, toe, color=colour, linewidth=1.0, linestyle="--", label=f"{side} toe")
+        strides = [s for s in run.result.strides if s.side == side]
+        contacts = sorted({s.t_ic_s for s in strides} | {s.t_next_ic_s for s in strides})
+        offs = sorted({s.t_fc_s for s in strides if s.t_fc_s is not None})
+        ax.plot(contacts, np.interp(contacts, track.t_s, heel), "v", color="black", markersize=7, label="initial contact")
+        ax.plot(offs, np.interp(offs, track.t_s, toe), "^", color="#ff7f0e", markersize=7, label="final contact")
+        ax.set_ylabel("image x (px)")
+        ax.set_title(f"{side}: {len(contacts)} initial contacts, {len(offs)} final contacts", fontsize=9)
+        ax.legend(loc="upper left", fontsize=8, ncol=4, frameon=False)
+        ax.grid(alpha=0.3)
+    axes[-1].set_xlabel("time (s)")
+    return figure
+
+
+def _normalised(t_s: Any, values: Any, start_s: float, end_s: float, points: int, min_finite: float = 0.8) -> Any:
+    """``values`` over [start_s, end_s] resampled to ``points`` samples; None when under ``min_finite`` of the stride was measured."""
+    inside = (t_s >= start_s) & (t_s <= end_s)
+    finite = inside & np.isfinite(values)
+    if not inside.any() or finite.sum() < max(2, min_finite * inside.sum()):
+        return None
+    return np.interp(np.linspace(start_s, end_s, points), t_s[finite], values[finite])
+
+
+def gait_cycle_figure(run: VideoGaitRun, *, points: int = 101) -> Any:
+    """Hip and knee flexion over the gait cycle, mean ± SD of each side's strides."""
+    from motionrehab.kinematics.measure import measure_angles
+
+    angles = measure_angles(_walker(run)).angles
+    cycle = np.linspace(0.0, 100.0, points)
+    plt = _pyplot()
+    figure, axes = plt.subplots(1, 2, figsize=(9.0, 3.6))
+    for ax, joint in zip(axes, ("hip", "knee"), strict=True):
+        for side in ("left", "right"):
+            values = angles[f"{side}_{joint}_flexion_deg"]
+            curves = [c for s in run.result.strides if s.side == side
+                      if (c := _normalised(angles.t_s, values, s.t_ic_s, s.t_next_ic_s, points)) is not None]  # fmt: skip
+            if not curves:
+                continue
+            stack = np.vstack(curves)
+            mean, sd = stack.mean(axis=0), stack.std(axis=0, ddof=1) if len(curves) > 1 else np.zeros(points)
+            ax.plot(cycle, mean, color=_SIDE_COLOURS[side], label=f"{side} (n={len(curves)} strides)")
+            ax.fill_between(cycle, mean - sd, mean + sd, color=_SIDE_COLOURS[side], alpha=0.2)
+        ax.set_xlabel("gait cycle (% from initial contact)")
+        ax.set_ylabel(f"{joint} flexion (deg)")
+        ax.set_title(f"{joint.capitalize()} flexion, mean ± SD", fontsize=10)
+        ax.legend(fontsize=8, frameon=False)
+        ax.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
 def write_plots(analysis: Any, folder: str | os.PathLike[str]) -> list[Path]:
     """The pictures of ``analysis`` (a command's returned analysis) into ``folder``; [] for kinds without a picture yet."""
     out = make_private_dir(folder)
@@ -132,4 +218,6 @@ def write_plots(analysis: Any, folder: str | os.PathLike[str]) -> list[Path]:
         return [plot_hinge(analysis, out / "hinge_angle.png")]
     if isinstance(analysis, SlrCameraAnalysis):
         return [plot_slr(analysis, out / f"slr_{analysis.result.side}_trials.png")]
+    if isinstance(analysis, VideoGaitRun):
+        return [_save(gait_event_figure(analysis), out / "gait_events.png"), _save(gait_cycle_figure(analysis), out / "gait_cycle.png")]
     return []
