@@ -56,8 +56,9 @@ def test_pose_csv_becomes_trc_named_by_pseudonym(store, tmp_path):
                       world_m=None, image_width_px=640, image_height_px=480, frame_rate_hz=30.0)
     source = write_pose_csv(tmp_path / "Jane_Doe_2026.csv", track)
     result = write_opensim(store, PATIENT, tmp_path / "out", pose_csv=source, px_per_m=400.0)
-    trc = result.paths[-1]
+    trc, c3d = result.paths[-2:]  # the markers as .trc, and the same as C3D beside it
     assert trc.name == f"{PATIENT}_recording_person0.trc" and "Jane" not in "".join(p.name for p in result.paths)
+    assert c3d.name == f"{PATIENT}_recording_person0.c3d" and c3d.stat().st_size > 1000
     table = osim.TimeSeriesTableVec3(str(trc))
     assert list(table.getColumnLabels()) == list(LANDMARK_NAMES)
     assert table.getTableMetaDataAsString("Units") == "m" and float(table.getTableMetaDataAsString("DataRate")) == pytest.approx(30.0)

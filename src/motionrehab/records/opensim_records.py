@@ -34,7 +34,8 @@ import numpy as np
 
 from motionrehab._files import make_private_dir
 from motionrehab.capture.pose_csv import read_pose_csv
-from motionrehab.errors import InvalidDataError
+from motionrehab.capture.pose_track import PoseTrack
+from motionrehab.errors import InvalidDataError, MotionRehabError
 from motionrehab.kinematics.angle_csv import read_angle_csv
 from motionrehab.kinematics.angle_table import AngleTable
 from motionrehab.records.export import PatientRecord, read_record
@@ -85,6 +86,17 @@ def repetition_angles(record: PatientRecord) -> dict[int, AngleTable]:
     return tables
 
 
+def _c3d_beside(path: Path, track: PoseTrack, px_per_m: float | None, paths: list[Path]) -> str:
+    """Write the C3D twin of a .trc (markers in mm, Z up; records/c3d_files.py) when possible; returns the note."""
+    from motionrehab.records.c3d_files import write_c3d
+
+    try:
+        paths.append(write_c3d(path, track, px_per_m=px_per_m))
+    except MotionRehabError as error:
+        return f"no {path.name}: {error.what} ({error.fix})"
+    return f"{path.name}: the same markers as C3D (mm, Z up) for Vicon, Visual3D and OpenSim."
+
+
 def write_opensim(
     store: SessionStore,
     patient: str,
@@ -120,6 +132,7 @@ def write_opensim(
             paths.append(trc.path)
             flag = "" if trc.units == "m" else " (PIXELS: no world landmarks and no --px-per-m; not metric)"
             notes.append(f"  {trc.path.name}: {trc.n_frames} frames at {trc.data_rate_hz:g} Hz, units {trc.units}{flag}.")
+            notes.append("  " + _c3d_beside(out / f"{patient}_recording_person{person}.c3d", track, px_per_m, paths))
     if angles_csv is not None:
         paths.append(write_mot(out, f"{patient}_recording_angles", read_angle_csv(angles_csv)))
         notes.append(f"  {paths[-1].name}: per-frame angles of the recording.")
