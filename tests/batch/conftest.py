@@ -48,6 +48,20 @@ def hinge_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
     return folder, truth
 
 
+@pytest.fixture(scope="session")
+def local_run(hinge_folder, tmp_path_factory):
+    """The batch over the folder on the local pool (2 workers), with two recordings mapped to patients."""
+    folder, truth = hinge_folder
+    work = tmp_path_factory.mktemp("local")
+    out = work / "out"
+    patients = work / "patients.csv"
+    patients.write_text("path,patient\nhinge_1.csv,P-0001\nhinge_2.csv,P-0002\n")
+    store = work / "store.sqlite"
+    status = main(["batch", str(folder), "--task", "hip-hinge", "--out", str(out), "--workers", "2",
+                   "--patient-map", str(patients), "--store", str(store), "--json"])  # fmt: skip
+    return status, out, store, truth, folder, patients
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))

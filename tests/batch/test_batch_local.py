@@ -12,26 +12,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import BROKEN, copy_folder, load_marker, read_csv, single_command
 
+from conftest import BROKEN, copy_folder, load_marker, read_csv, single_command
 from motionrehab.batch import collect_inputs
 from motionrehab.errors import InputFileError
 from motionrehab.records.store import SessionStore
-
-
-@pytest.fixture(scope="module")
-def local_run(hinge_folder, tmp_path_factory):
-    folder, truth = hinge_folder
-    work = tmp_path_factory.mktemp("local")
-    out = work / "out"
-    patients = work / "patients.csv"
-    patients.write_text("path,patient\nhinge_1.csv,P-0001\nhinge_2.csv,P-0002\n")
-    store = work / "store.sqlite"
-    from motionrehab.cli.main import main
-
-    status = main(["batch", str(folder), "--task", "hip-hinge", "--out", str(out), "--workers", "2",
-                   "--patient-map", str(patients), "--store", str(store), "--json"])  # fmt: skip
-    return status, out, store, truth, folder, patients
 
 
 def test_summary_has_a_row_per_recording_and_the_failures_listed(local_run, capsys):

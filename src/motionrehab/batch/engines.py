@@ -150,7 +150,7 @@ class DaskEngine:
         futures = self._client.map(run_job, list(recordings), pure=False)
         self._futures = list(futures)
         index = {future.key: i for i, future in enumerate(futures)}
-        for future in distributed.as_completed(futures):
+        for future in distributed.as_completed(futures, loop=self._client.loop):
             i = index[future.key]
             try:
                 yield i, future.result()

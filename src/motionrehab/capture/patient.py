@@ -35,7 +35,8 @@ def patient_of_tracks(tracks: list[PoseTrack], name: str) -> PatientInput:
     """The patient among the people of a pose file (one person: that one; several: ``choose_patient``)."""
     if len(tracks) == 1:
         return PatientInput(tracks[0], f"{name}: one person")
-    from motionrehab.capture.tracking import choose_patient  # imports MediaPipe: only when there is a choice
+    # tracking imports MediaPipe: only when there is a choice to make
+    from motionrehab.capture.tracking import choose_patient
 
     choice = choose_patient(tracks)
     chosen = next(t for t in tracks if t.person_id == choice.person_id)
