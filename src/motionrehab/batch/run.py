@@ -322,6 +322,7 @@ def run_batch(
     store_url: str | None = None,
     progress: Callable[[ItemResult], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
+    close_engine: bool = True,
 ) -> BatchSummary:
     """Run ``items`` on ``engine``, keeping each result as it finishes; returns the summary.
 
@@ -330,7 +331,8 @@ def run_batch(
     to the session store (``store_url``; default store otherwise) by this process only.
     ``on_start(to_run, skipped)`` is called once the skips are known; ``progress`` after
     each recording finishes. Ctrl-C stops the engine, writes the summary of what finished,
-    and raises KeyboardInterrupt.
+    and raises KeyboardInterrupt. ``close_engine=False`` keeps a local pool's workers for
+    another batch (the benchmark's warm runs).
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -360,7 +362,8 @@ def run_batch(
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        engine.close()
+        if close_engine or interrupted:
+            engine.close()
         store.close()
     ordered = tuple(results[i] for i in sorted(results))
     summary = BatchSummary(out, engine.description, ordered, time.perf_counter() - started, interrupted, store.written)
