@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import shutil
 from dataclasses import dataclass
@@ -65,6 +67,14 @@ def local_run(hinge_folder, tmp_path_factory):
 def read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def run_main(argv: list[str]) -> tuple[int, str]:
+    """Run the CLI in this process (for fixtures, where capsys is not available); returns status and stdout."""
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        status = main(argv)
+    return status, text.getvalue()
 
 
 def single_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
