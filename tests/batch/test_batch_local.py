@@ -115,6 +115,9 @@ def test_manifest_gives_paths_patients_sides_and_options(hinge_folder, tmp_path)
     assert [i.patient for i in items] == ["P-9", None]
     assert items[0].recording.options == {"target_depth_deg": "80"} and items[0].recording.side == "left"
     assert items[1].input == str(tmp_path / "missing.csv")  # relative to the manifest; fails in its own row
+    manifest.write_text(f"path,target_dpeth_deg\n{folder}/clinic_b/hinge_0.csv,80\n")
+    with pytest.raises(InputFileError, match="target_dpeth_deg: not an option of the task 'hip-hinge'"):
+        collect_inputs([manifest], task="hip-hinge", out_dir=tmp_path / "out")
 
 
 def _run_cli(args: list[str]) -> subprocess.Popen:

@@ -188,6 +188,11 @@ def collect_inputs(
     def add(path: Path, row_task: str, row_side: str | None, row_options: dict[str, str], patient: str | None) -> None:
         if row_task not in TASKS:
             raise InputFileError(f"no batch task named {row_task!r}", where=str(path), fix=f"use one of: {', '.join(sorted(TASKS))}")
+        unknown = sorted(set(row_options) - set(TASKS[row_task].options))
+        if unknown:
+            known = ", ".join(TASKS[row_task].options) or "none"
+            raise InputFileError(f"{', '.join(unknown)}: not an option of the task {row_task!r}", where=str(path),
+                                 fix=f"its options are: {known} (check the manifest's column names and --option)")  # fmt: skip
         if path.is_dir():
             for file in _scan(path, TASKS[row_task].suffixes, skip):
                 add(file, row_task, row_side, row_options, patient)

@@ -13,13 +13,6 @@ from pathlib import Path
 import click
 
 
-def _task_names() -> list[str]:
-    # the registry imports no heavy library: listing the tasks keeps `--help` fast
-    from motionrehab.batch.tasks import TASKS
-
-    return sorted(TASKS)
-
-
 def _options(pairs: tuple[str, ...]) -> dict[str, str]:
     from motionrehab.errors import InputFileError
 
