@@ -3,7 +3,7 @@
 1. Reading: a pose-track CSV of about 200 MB (2 people, world landmarks, as `motionrehab
    pose` writes it) read by the reader before this change (the module as it was at the
    merge base with main, loaded from git) and by the current one, each in a fresh process:
-   wall time and the process's peak resident memory (ru_maxrss; the interpreter with numpy
+   wall time and the process's peak resident memory (VmHWM; the interpreter with numpy
    and pyarrow loaded is the baseline, shown too). The same tracks as Parquet, read the
    same way. Goals: >= 10x faster, peak < 500 MB.
 2. Batch: N synthetic hip-hinge recordings (pose CSVs) through ``run_batch`` with the hip-hinge
@@ -42,15 +42,18 @@ N_RECORDINGS = 16
 TARGET_CSV_BYTES = 200e6
 
 _MEASURE = """
-import json, resource, sys, time, importlib.util
+import json, sys, time, importlib.util
 spec = importlib.util.spec_from_file_location("reader_under_test", sys.argv[1])
 module = importlib.util.module_from_spec(spec); sys.modules["reader_under_test"] = module; spec.loader.exec_module(module)
 import pyarrow, pyarrow.csv, pyarrow.parquet  # loaded for both, so the baselines match
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def high_water_mb():  # VmHWM: this process's peak resident memory (fresh after exec, unlike ru_maxrss)
+    line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+base = high_water_mb()
 start = time.perf_counter()
 tracks = getattr(module, sys.argv[2])(sys.argv[3])
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = high_water_mb()
 frames = sum(t.n_frames for t in tracks.values())
 print(json.dumps({"seconds": seconds, "peak_mb": peak, "baseline_mb": base, "frames": frames,
                   "checksum": float(sum(float(__import__("numpy").nansum(t.landmarks_px)) for t in tracks.values()))}))

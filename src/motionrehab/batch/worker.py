@@ -60,9 +60,12 @@ def one_line(error: BaseException) -> str:
 
 
 def init_worker() -> None:
-    """Set a worker process up: one thread for OpenCV and the numeric libraries."""
+    """Set a worker process up: one thread for OpenCV, Arrow and the numeric libraries."""
     for name, value in ONE_THREAD_ENV.items():
         os.environ.setdefault(name, value)
+    import pyarrow
+
+    pyarrow.set_cpu_count(1)  # the CSV reader's parsing threads
     try:
         import cv2
 

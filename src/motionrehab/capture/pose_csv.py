@@ -265,7 +265,8 @@ def read_pose_csv(path: str | os.PathLike[str]) -> dict[int, PoseTrack]:
             reader = pacsv.open_csv(
                 handle,
                 read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
-                convert_options=pacsv.ConvertOptions(column_types=types, include_columns=list(types)),
+                # only an empty cell is missing: 'nan' parses as NaN (as float() does), 'NA' is an error (as before)
+                convert_options=pacsv.ConvertOptions(column_types=types, include_columns=list(types), null_values=[""]),
             )
             tracks = tracks_from_batches(reader, has_world=has_world, source=str(source))
     except (pa.ArrowInvalid, _NeedsDiagnosis) as problem:

@@ -99,7 +99,8 @@ def _read_samples_fast(path: Path, header_offset: int, header: list[str], wanted
             reader = pacsv.open_csv(
                 handle,
                 read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=8 << 20),
-                convert_options=pacsv.ConvertOptions(column_types={name: pa.float64() for name in wanted}, include_columns=wanted),
+                convert_options=pacsv.ConvertOptions(column_types={name: pa.float64() for name in wanted}, include_columns=wanted,
+                                                     null_values=[""]),  # 'nan' parses as NaN itself
             )
             for batch in reader:
                 block = np.empty((batch.num_rows, len(wanted)))
