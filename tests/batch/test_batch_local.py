@@ -175,3 +175,23 @@ def test_resume_after_kill_keeps_what_finished_and_does_the_rest_once(hinge_fold
     manifest.write_text(f"path\n{changed}\n")
     status, text, _ = single_command(["batch", str(manifest), "--task", "hip-hinge", "--out", str(out), "--force", "--json"], capsys)
     assert status == 0 and [r["status"] for r in json.loads(text)["recordings"]] == ["ok"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_what_finished_and_writes_its_summary(hinge_folder, tmp_path):
+    folder = copy_folder(hinge_folder[0] / "clinic_b", tmp_path / "in")
+    out = tmp_path / "out"
+    process = _run_cli(["batch", str(folder), "--task", "hip-hinge", "--out", str(out), "--workers", "1"])
+    deadline = time.monotonic() + 300
+    while not list(out.glob("*/batch_result.json")):  # poll for the first finished recording
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no recording finished in 300 s"
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group: parent and workers
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err
+    assert b"aborted" in err
+    finished = {path.parent.name for path in out.glob("*/batch_result.json")}
+    rows = read_csv(out / "summary.csv")
+    assert 1 <= len(rows) < 3 and {row["output"] for row in rows} == finished
+    assert {row["status"] for row in rows} == {"ok"}

@@ -32,6 +32,8 @@ from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InputFileError, InvalidDataError
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
+#: rows per row group: the reader streams one group at a time, so memory follows the tracks, not the file
+ROW_GROUP_ROWS = 8192
 
 
 def is_pose_parquet(path: str | os.PathLike[str]) -> bool:
@@ -80,7 +82,7 @@ def write_pose_parquet(path: str | os.PathLike[str], tracks: PoseTrack | Sequenc
         columns[name] = pa.array(column, mask=np.isnan(column))
     table = pa.table(columns)
     with open_private(path, "wb") as handle:
-        pq.write_table(table, handle, compression="zstd")
+        pq.write_table(table, handle, compression="zstd", row_group_size=ROW_GROUP_ROWS)
     return Path(path)
 
 
@@ -112,7 +114,7 @@ def read_pose_parquet(path: str | os.PathLike[str]) -> dict[int, PoseTrack]:
     types = _frame_column_types(has_world)
     schema = pa.schema([(name, kind) for name, kind in types.items()])
     try:
-        batches = (batch.cast(schema) for batch in parquet.iter_batches(batch_size=16384, columns=list(types)))
+        batches = (batch.cast(schema) for batch in parquet.iter_batches(batch_size=ROW_GROUP_ROWS, columns=list(types)))
         tracks = tracks_from_batches(batches, has_world=has_world, source=str(source))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, _NeedsDiagnosis) as problem:
         detail = str(problem).splitlines()[0][:200] if str(problem) else "a missing whole number, a changing image size or time that does not increase"
