@@ -161,22 +161,32 @@ class _NeedsDiagnosis(Exception):
     """The fast reader met something wrong; the row-by-row reader finds and names it."""
 
 
-def _float_block(batch: Any, names: Sequence[str]) -> np.ndarray:
-    """(rows, len(names)) float64 array of the batch's columns; empty cells (nulls) become NaN."""
-    out = np.empty((batch.num_rows, len(names)), dtype=np.float64)
-    for j, name in enumerate(names):
-        out[:, j] = batch.column(name).to_numpy(zero_copy_only=False)
-    return out
+_XY_COLUMNS = tuple(c for c in IMAGE_COLUMNS if c.endswith(("_x_px", "_y_px")))
+_Z_COLUMNS = tuple(c for c in IMAGE_COLUMNS if c.endswith("_z"))
+_VISIBILITY_COLUMNS = tuple(c for c in IMAGE_COLUMNS if c.endswith("_visibility"))
+
+
+def _fill(target: np.ndarray, batches: Sequence[Any], names: Sequence[str]) -> None:
+    """Copy the batches' columns ``names`` into the (rows, len(names)) ``target``; empty cells (nulls) become NaN."""
+    row = 0
+    for batch in batches:
+        rows = batch.num_rows
+        for j, name in enumerate(names):
+            target[row : row + rows, j] = batch.column(name).to_numpy(zero_copy_only=False)
+        row += rows
 
 
 def tracks_from_batches(batches: Iterable[Any], *, has_world: bool, source: str) -> dict[int, PoseTrack]:
     """PoseTracks from Arrow record batches holding the pose-track columns (CSV or Parquet).
 
-    Raises _NeedsDiagnosis on anything the typed columns cannot hold or the tracks may not
-    hold (a missing whole number, an image size that changes, time that does not increase):
-    the caller then names the line.
+    Each person's rows stay in Arrow's compact form until the end, then go once into the
+    track's arrays. Raises _NeedsDiagnosis on anything the typed columns cannot hold or the
+    tracks may not hold (a missing whole number, an image size that changes, time that does
+    not increase): the caller then names the line.
     """
-    parts: dict[int, dict[str, list[np.ndarray]]] = {}
+    import pyarrow as pa
+
+    parts: dict[int, list[Any]] = {}
     sizes: dict[int, tuple[int, int]] = {}
     for batch in batches:
         if batch.num_rows == 0:
@@ -185,36 +195,39 @@ def tracks_from_batches(batches: Iterable[Any], *, has_world: bool, source: str)
         if any(column.null_count for column in ints):
             raise _NeedsDiagnosis
         person, width, height = (column.to_numpy(zero_copy_only=False) for column in ints)
-        t = batch.column("t_s").to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
-        image = _float_block(batch, IMAGE_COLUMNS)
-        world = _float_block(batch, WORLD_COLUMNS) if has_world else None
         for p in np.unique(person).tolist():
-            rows = np.flatnonzero(person == p) if (person != p).any() else slice(None)
+            mine = person == p
+            whole = bool(mine.all())
+            rows = slice(None) if whole else np.flatnonzero(mine)
             w, h = width[rows], height[rows]
             first = sizes.setdefault(int(p), (int(w[0]), int(h[0])))
             if (w != first[0]).any() or (h != first[1]).any():
                 raise _NeedsDiagnosis
-            store = parts.setdefault(int(p), {"t": [], "image": [], "world": []})
-            store["t"].append(t[rows])
-            store["image"].append(image[rows])
-            if world is not None:
-                store["world"].append(world[rows])
+            parts.setdefault(int(p), []).append(batch if whole else batch.take(pa.array(rows)))
     tracks: dict[int, PoseTrack] = {}
     for person in sorted(parts):
-        store = parts.pop(person)
-        t = np.concatenate(store["t"])
+        mine = parts.pop(person)
+        n = sum(batch.num_rows for batch in mine)
+        t = np.empty(n)
+        _fill(t[:, None], mine, ["t_s"])
         steps = np.diff(t)
         if not (steps > 0).all():  # also catches NaN times
             raise _NeedsDiagnosis
-        n = t.size
-        image = np.concatenate(store.pop("image")).reshape(n, N_LANDMARKS, 4)
-        world = np.concatenate(store.pop("world")).reshape(n, N_LANDMARKS, 3) if has_world else None
+        xy, z, visibility = np.empty((n, N_LANDMARKS, 2)), np.empty((n, N_LANDMARKS)), np.empty((n, N_LANDMARKS))
+        _fill(xy.reshape(n, -1), mine, _XY_COLUMNS)
+        _fill(z, mine, _Z_COLUMNS)
+        _fill(visibility, mine, _VISIBILITY_COLUMNS)
+        world = None
+        if has_world:
+            world = np.empty((n, N_LANDMARKS, 3))
+            _fill(world.reshape(n, -1), mine, WORLD_COLUMNS)
+        del mine
         width, height = sizes[person]
         tracks[person] = PoseTrack(
             t_s=t,
-            landmarks_px=image[..., :2],
-            landmarks_z=image[..., 2],
-            visibility=image[..., 3],
+            landmarks_px=xy,
+            landmarks_z=z,
+            visibility=visibility,
             world_m=world,
             image_width_px=width,
             image_height_px=height,
