@@ -195,3 +195,22 @@ def test_ctrl_c_keeps_what_finished_and_writes_its_summary(hinge_folder, tmp_pat
     rows = read_csv(out / "summary.csv")
     assert 1 <= len(rows) < 3 and {row["output"] for row in rows} == finished
     assert {row["status"] for row in rows} == {"ok"}
+
+
+def test_an_exercise_joins_with_one_line(hinge_folder, capsys):
+    from motionrehab.batch import TASKS, Recording, pose_exercise_task, register_task
+    from motionrehab.batch.worker import run_job
+    from motionrehab.measures.hip_hinge import analyze_hip_hinge_track
+
+    register_task(pose_exercise_task("hinge-again", analyze_hip_hinge_track))
+    try:
+        path = next(hinge_folder[0].rglob("hinge_2.csv"))
+        result = run_job(Recording(path=str(path), task="hinge-again"))
+        assert result.ok, result.error
+        code, text, _ = single_command(["analyze", "hip-hinge", str(path), "--json"], capsys)
+        single = json.loads(text)
+        assert json.loads(result.files["hinge_again_summary.json"]) == single
+        assert (result.figures["reps"], result.figures["score"], result.figures["view"]) == (single["reps"], single["score"], single["view"])
+        assert "repetitions" not in result.figures  # lists and objects stay in the summary file
+    finally:
+        TASKS.pop("hinge-again")
