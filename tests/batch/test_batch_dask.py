@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from conftest import read_csv, single_command
+from batch_helpers import read_csv, single_command
 
 distributed = pytest.importorskip("distributed", reason="Dask is an optional extra: pip install 'motionrehab[dask]'")
 

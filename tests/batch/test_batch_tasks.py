@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from batch_helpers import read_csv, run_main, single_command
 
-from conftest import read_csv, run_main, single_command
 from motionrehab.capture.pose_csv import write_pose_csv
 from motionrehab.capture.pose_parquet import write_pose_parquet
 from motionrehab.records.store import SessionStore
