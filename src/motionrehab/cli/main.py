@@ -31,6 +31,7 @@ COMMANDS = {
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
     "batch": "motionrehab.cli.batch:batch",
+    "migrate": "motionrehab.cli.migrate:migrate",
 }
 
 
