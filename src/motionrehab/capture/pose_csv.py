@@ -179,14 +179,18 @@ def _fill(target: np.ndarray, batches: Sequence[Any], names: Sequence[str]) -> N
 def tracks_from_batches(batches: Iterable[Any], *, has_world: bool, source: str) -> dict[int, PoseTrack]:
     """PoseTracks from Arrow record batches holding the pose-track columns (CSV or Parquet).
 
-    Each person's rows stay in Arrow's compact form until the end, then go once into the
-    track's arrays. Raises _NeedsDiagnosis on anything the typed columns cannot hold or the
-    tracks may not hold (a missing whole number, an image size that changes, time that does
-    not increase): the caller then names the line.
+    Each batch goes at once into numpy blocks in the track's own layout (so Arrow's memory
+    is freed batch by batch, and the track needs no further copy). Raises _NeedsDiagnosis on
+    anything the typed columns cannot hold or the tracks may not hold (a missing whole
+    number, an image size that changes, time that does not increase): the caller then names
+    the line.
     """
     import pyarrow as pa
 
-    parts: dict[int, list[Any]] = {}
+    layout = [("t", ("t_s",)), ("xy", _XY_COLUMNS), ("z", _Z_COLUMNS), ("visibility", _VISIBILITY_COLUMNS)]
+    if has_world:
+        layout.append(("world", WORLD_COLUMNS))
+    parts: dict[int, dict[str, list[np.ndarray]]] = {}
     sizes: dict[int, tuple[int, int]] = {}
     for batch in batches:
         if batch.num_rows == 0:
@@ -203,31 +207,27 @@ def tracks_from_batches(batches: Iterable[Any], *, has_world: bool, source: str)
             first = sizes.setdefault(int(p), (int(w[0]), int(h[0])))
             if (w != first[0]).any() or (h != first[1]).any():
                 raise _NeedsDiagnosis
-            parts.setdefault(int(p), []).append(batch if whole else batch.take(pa.array(rows)))
+            own = batch if whole else batch.take(pa.array(rows))
+            store = parts.setdefault(int(p), {name: [] for name, _ in layout})
+            for name, columns in layout:
+                block = np.empty((own.num_rows, len(columns)))
+                _fill(block, [own], columns)
+                store[name].append(block)
     tracks: dict[int, PoseTrack] = {}
     for person in sorted(parts):
-        mine = parts.pop(person)
-        n = sum(batch.num_rows for batch in mine)
-        t = np.empty(n)
-        _fill(t[:, None], mine, ["t_s"])
+        store = parts.pop(person)
+        t = np.concatenate(store.pop("t"))[:, 0]
         steps = np.diff(t)
         if not (steps > 0).all():  # also catches NaN times
             raise _NeedsDiagnosis
-        xy, z, visibility = np.empty((n, N_LANDMARKS, 2)), np.empty((n, N_LANDMARKS)), np.empty((n, N_LANDMARKS))
-        _fill(xy.reshape(n, -1), mine, _XY_COLUMNS)
-        _fill(z, mine, _Z_COLUMNS)
-        _fill(visibility, mine, _VISIBILITY_COLUMNS)
-        world = None
-        if has_world:
-            world = np.empty((n, N_LANDMARKS, 3))
-            _fill(world.reshape(n, -1), mine, WORLD_COLUMNS)
-        del mine
+        n = t.size
+        world = np.concatenate(store.pop("world")).reshape(n, N_LANDMARKS, 3) if has_world else None
         width, height = sizes[person]
         tracks[person] = PoseTrack(
             t_s=t,
-            landmarks_px=xy,
-            landmarks_z=z,
-            visibility=visibility,
+            landmarks_px=np.concatenate(store.pop("xy")).reshape(n, N_LANDMARKS, 2),
+            landmarks_z=np.concatenate(store.pop("z")),
+            visibility=np.concatenate(store.pop("visibility")),
             world_m=world,
             image_width_px=width,
             image_height_px=height,
