@@ -6,12 +6,13 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from batch_helpers import read_csv, run_main, single_command
 
 from motionrehab.capture.pose_csv import write_pose_csv
-from motionrehab.capture.pose_parquet import write_pose_parquet
+from motionrehab.capture.pose_parquet import read_pose_file, write_pose_parquet
 from motionrehab.records.store import SessionStore
 from motionrehab.sensors.imu_csv import write_imu_csv
 from motionrehab.synth.camera import Realism
@@ -111,6 +112,13 @@ def test_every_task_matches_its_single_command(mixed, capsys, tmp_path):
     assert (out / "cam01" / "cam01_pose.csv").read_bytes() == (tmp_path / "pose" / "cam01_pose.csv").read_bytes()
     assert int(summary["cam01"]["frames_read"]) == FRAMES
     assert int(summary["cam01"]["frames_with_person"]) >= FRAMES - 2 and summary["cam01"]["people"] == "1"
+    code, _, _ = single_command(["pose", str(folder / "cam01.mp4"), "--out", str(tmp_path / "pose"), "--format", "parquet"], capsys)
+    assert code == 0
+    from_parquet, from_csv = read_pose_file(tmp_path / "pose" / "cam01_pose.parquet"), read_pose_file(out / "cam01" / "cam01_pose.csv")
+    assert from_parquet.keys() == from_csv.keys()
+    for person, track in from_csv.items():
+        np.testing.assert_array_equal(from_parquet[person].landmarks_px, track.landmarks_px)
+        np.testing.assert_array_equal(from_parquet[person].world_m, track.world_m)
     code, _, err = single_command(["pose", str(folder / "damaged.mp4"), "--out", str(tmp_path / "pose")], capsys)
     failures = {Path(row["input"]).name: row["error"] for row in read_csv(out / "failures.csv")}
     assert code == 2 and failures == {"damaged.mp4": " ".join(err.removeprefix("error: ").split("\n")).strip()}

@@ -29,7 +29,7 @@ def _options(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.argument("inputs", metavar="INPUT...", nargs=-1, required=True)
 @click.option("--task", required=True, help="What to run on each recording: pose, angles, hip-hinge, gait, slr (and each registered exercise).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for summary.csv, failures.csv, results.parquet and one folder per recording.")
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes on this machine (default: one per core).")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes on this machine (default: one per core; local engine only).")
 @click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler, e.g. tcp://host:8786 (needs motionrehab[dask]).")
 @click.option("--patient-map", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CSV with columns path,patient: store each recording's measurements under that pseudonymous id.")
 @click.option("--store", "store_url", metavar="URL", help="Session store for patients' measurements (default: $MOTIONREHAB_STORE, else the user data folder).")
@@ -64,6 +64,11 @@ def batch(inputs: tuple[str, ...], task: str, out_dir: Path, workers: int | None
 
         raise InputFileError(f"no recording for the task {task!r} in the inputs", where=", ".join(inputs),
                              fix="give recording files, folders holding them, or a manifest CSV with a path column")  # fmt: skip
+    if scheduler and workers:
+        from motionrehab.errors import InputFileError
+
+        raise InputFileError("--workers is for the local engine", where="--workers/--scheduler",
+                             fix="size a Dask cluster with `dask worker --nworkers N`, or drop --scheduler")  # fmt: skip
     engine = DaskEngine(scheduler) if scheduler else LocalEngine(workers)
     bar = tqdm(total=0, unit="rec", desc=task, disable=True if as_json else None, dynamic_ncols=True)
     failed = 0
