@@ -29,6 +29,7 @@ COMMANDS = {
     "import": "motionrehab.cli.import_record:import_",
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
+    "batch": "motionrehab.cli.batch:batch",
     "migrate": "motionrehab.cli.migrate:migrate",
 }
 
@@ -53,7 +54,7 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop)."""
+    """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop or, for batch, some recordings failed)."""
     try:
         # Without standalone mode click returns (not raises) the status of ctx.exit(n) / Exit(n).
         status = cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
