@@ -58,5 +58,5 @@ def test_parallel_processes_creating_a_fresh_store_lose_nothing(backend, tmp_pat
 
 
 def _last_error_line(trace: str) -> str:
-    lines = [line for line in trace.strip().splitlines() if line.strip() and not line.startswith("(Background")]
-    return lines[-1]
+    lines = [line for line in trace.strip().splitlines() if "Error" in line and not line.startswith("(Background")]
+    return lines[-1] if lines else trace.strip().splitlines()[-1]

@@ -34,6 +34,8 @@ import datetime as dt
 import json
 import math
 import os
+import sqlite3
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -586,13 +588,26 @@ class SessionStore:
                                     dose_before=r.dose_before, dose_after=r.dose_after, reason=r.reason) for r in rows)  # fmt: skip
 
 
+_WAL_SWITCH_WAIT_S = 30.0
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # First: every later statement, switching to WAL included, waits for another process's lock
     # (a report reading while the live session writes, two processes creating a new store).
     cursor.execute("PRAGMA busy_timeout=5000")
     # WAL: readers never block the live writer; FULL: a commit that returned survives a crash or power cut.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # Switching a brand-new file to WAL needs a moment alone with it, and SQLite answers "locked" at
+    # once (no busy wait) while another process creates the schema: retry for a while.
+    deadline = time.monotonic() + _WAL_SWITCH_WAIT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
