@@ -1,0 +1,62 @@
+"""Fixtures for the web view: a real store (SQLite, and PostgreSQL when MOTIONREHAB_TEST_POSTGRES_URL is set)
+with two patients, three accounts, and the app over it.
+
+Patients: P-7F3A2C (the record fixture of tests/records: two weeks of sessions with judged
+hinge repetitions, an unreviewed red-flag check-in, SLR per side, PROMs) and P-0B5E11 (the
+same prescription, one session). Accounts: an administrator, anna (sees P-7F3A2C) and ben
+(sees P-0B5E11).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "records"))  # record_fixture.py, store_backends.py
+
+from record_fixture import EXAMPLE, PATIENT, write_record  # noqa: E402
+from store_backends import store_url  # noqa: E402
+
+from motionrehab.program.prescription import parse_prescription  # noqa: E402
+from motionrehab.program.progression import initial_state, plan_session  # noqa: E402
+from motionrehab.records.accounts import Accounts  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+
+OTHER = "P-0B5E11"
+TODAY = dt.date(2026, 1, 19)  # program week 3 of the example prescription
+PASSWORD = "correct horse battery staple"
+ADMIN, ANNA, BEN = "admin@clinic.example", "anna@clinic.example", "ben@clinic.example"
+SECRET = "test-secret-" + "x" * 40
+# Light argon2 parameters keep the tests fast; verification reads them from the hash, so the app's code path is the real one.
+LIGHT = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+_HASH = LIGHT.hash(PASSWORD)
+
+
+def other_prescription_text() -> str:
+    return EXAMPLE.read_text().replace(f"patient: {PATIENT}", f"patient: {OTHER}")
+
+
+def fill_store(url: str):
+    store = write_record(url)
+    text = other_prescription_text()
+    prescription = parse_prescription(text, "other.yaml")
+    store.assign_prescription(prescription, text)
+    plan = plan_session(prescription, initial_state(prescription), pain_nrs=2, tingling=False)
+    recorder = store.open_session(OTHER, plan.exercises, pain_before=2, started_at=dt.datetime(2026, 1, 6, 9, 0))
+    recorder.close(pain_after=2)
+    # Three SLR trials a visit, with their SD, as `motionrehab measure slr` stores them: the page can draw the MDC band.
+    for day, (left, right), (sd_left, sd_right) in ((dt.datetime(2026, 1, 4, 10), (70.0, 49.0), (2.0, 2.5)),
+                                                    (dt.datetime(2026, 1, 18, 10), (72.5, 58.0), (1.5, 2.0))):
+        for side, value, sd in (("left", left, sd_left), ("right", right, sd_right)):
+            store.add_measurement(PATIENT, "slr_peak_deg", value, at=day, side=side)
+            store.add_measurement(PATIENT, "slr_peak_sd_deg", sd, at=day, side=side)
+    accounts = Accounts(store)
+    accounts.add_clinician(ADMIN, _HASH, admin=True)
+    accounts.add_clinician(ANNA, _HASH)
+    accounts.add_clinician(BEN, _HASH)
+    accounts.assign(ANNA, PATIENT)
+    accounts.assign(BEN, OTHER)
+    return store
