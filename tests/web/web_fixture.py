@@ -13,17 +13,16 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "records"))  # record_fixture.py, store_backends.py
 
+from argon2 import PasswordHasher  # noqa: E402
 from record_fixture import EXAMPLE, PATIENT, write_record  # noqa: E402
-from store_backends import store_url  # noqa: E402
+from store_backends import store_url  # noqa: E402, F401  (re-exported for conftest.py)
 
 from motionrehab.program.prescription import parse_prescription  # noqa: E402
 from motionrehab.program.progression import initial_state, plan_session  # noqa: E402
+from motionrehab.program.safety import RED_FLAG_IDS, CheckIn, evaluate_checkin  # noqa: E402
 from motionrehab.records.accounts import Accounts  # noqa: E402
-from argon2 import PasswordHasher  # noqa: E402
 
 OTHER = "P-0B5E11"
 TODAY = dt.date(2026, 1, 19)  # program week 3 of the example prescription
@@ -37,6 +36,12 @@ _HASH = LIGHT.hash(PASSWORD)
 
 def other_prescription_text() -> str:
     return EXAMPLE.read_text().replace(f"patient: {PATIENT}", f"patient: {OTHER}")
+
+
+def flagged_checkin(store, patient: str, at: dt.datetime) -> int:
+    """A check-in whose red-flag screen was positive (leg weakness): stored flagged for the clinician."""
+    screen = CheckIn(patient, at, 4, False, False, {**dict.fromkeys(RED_FLAG_IDS, False), "leg_weakness": True})
+    return store.record_checkin(screen, evaluate_checkin(screen, baseline_pain_nrs=3))
 
 
 def fill_store(url: str):
