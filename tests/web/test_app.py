@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 import time
 import warnings
 import zipfile
@@ -106,6 +107,8 @@ def test_login_form_and_session_cookie(client, web_store):
     cookie = response.headers["set-cookie"].lower()
     assert cookie.startswith(SESSION_COOKIE) and "httponly" in cookie and "samesite=lax" in cookie and f"max-age={SESSION_IDLE_S}" in cookie
     assert client.get("/patients").status_code == 200
+    assert client.get("/", follow_redirects=False).headers["location"] == "/patients"
+    assert client.get("/login", follow_redirects=False).headers["location"] == "/patients"  # already signed in
     assert audit_rows(web_store, "login")[-1].actor == ANNA
     # A tampered cookie is not a session.
     value = client.cookies[SESSION_COOKIE]
@@ -232,6 +235,23 @@ def test_security_headers_and_no_inline_script_or_style(app):
         assert response.headers["x-frame-options"] == "DENY" and response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["cache-control"] == "no-store"
         assert "<script" not in response.text and " style=" not in response.text and "<style" not in response.text, path
+
+
+def test_the_stylesheet_is_public_and_plain(client):
+    response = client.get("/static/app.css")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
+    assert response.headers["x-content-type-options"] == "nosniff" and "@media (max-width: 40rem)" in response.text
+    assert client.get("/static/favicon.svg").status_code == 200 and client.get("/static/nothing.css").status_code == 404
+
+
+def test_the_report_as_pdf(app, backend):
+    if backend != "sqlite":
+        pytest.skip("Chromium prints the same HTML on both backends; the HTML report is tested on both")
+    if not shutil.which("chromium"):
+        pytest.skip("Chromium is not installed")
+    response = as_user(app, ANNA).get(f"/patients/{PATIENT}/report.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert f'filename="{PATIENT}-recheck.pdf"' in response.headers["content-disposition"]
 
 
 def test_patient_list_rows_sort_and_filter(app, web_store):

@@ -52,12 +52,11 @@ def fill_store(url: str):
     plan = plan_session(prescription, initial_state(prescription), pain_nrs=2, tingling=False)
     recorder = store.open_session(OTHER, plan.exercises, pain_before=2, started_at=dt.datetime(2026, 1, 6, 9, 0))
     recorder.close(pain_after=2)
-    # Three SLR trials a visit, with their SD, as `motionrehab measure slr` stores them: the page can draw the MDC band.
-    for day, (left, right), (sd_left, sd_right) in ((dt.datetime(2026, 1, 4, 10), (70.0, 49.0), (2.0, 2.5)),
-                                                    (dt.datetime(2026, 1, 18, 10), (72.5, 58.0), (1.5, 2.0))):
-        for side, value, sd in (("left", left, sd_left), ("right", right, sd_right)):
-            store.add_measurement(PATIENT, "slr_peak_deg", value, at=day, side=side)
-            store.add_measurement(PATIENT, "slr_peak_sd_deg", sd, at=day, side=side)
+    # The SD of the three SLR trials of each visit, as `motionrehab measure slr` stores it beside the value:
+    # with it the recheck verdict has an MDC95, and the page draws the band.
+    for day, sds in ((dt.datetime(2026, 1, 4, 8, 30), (2.0, 2.5)), (dt.datetime(2026, 1, 18, 8, 30), (1.5, 2.0))):
+        for side, sd in zip(("left", "right"), sds, strict=True):
+            store.add_measurement(PATIENT, f"slr_{side}_sd_deg", sd, at=day, side=side)
     accounts = Accounts(store)
     accounts.add_clinician(ADMIN, _HASH, admin=True)
     accounts.add_clinician(ANNA, _HASH)

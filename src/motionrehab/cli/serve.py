@@ -29,7 +29,7 @@ def serve(store_url: str | None, host: str, port: int, secure_cookies: bool, for
         raise MotionRehabError(f"the web view needs its extra packages ({error.name} is missing)", where="serve",
                                fix='pip install "motionrehab[web]"') from None  # fmt: skip
     store = open_store(store_url)
-    app = create_app(store, secure_cookies=secure_cookies)
+    app = create_app(store, secure_cookies=secure_cookies, warm=True)
     if not app.state.web.accounts.clinicians():
         click.echo("No clinician account yet: make one with `motionrehab clinician add EMAIL --password-stdin --admin`.", err=True)
     click.echo(f"Serving {store.display_url} on http://{host}:{port}/ (Ctrl+C stops)")

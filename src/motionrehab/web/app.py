@@ -21,12 +21,15 @@ and every change is written to the audit log before the response is sent.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import logging
 import re
 import tempfile
+import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -485,16 +488,31 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _render(request, "error.html", {"user": user, "status": exc.status_code, "message": exc.detail}, status_code=exc.status_code)
 
 
+def _warm(state: WebState) -> None:
+    """Compute every patient's list row once, so the first morning view is served from the cache."""
+    try:
+        state.patient_list.rows(state.store.patients(), state.today())
+    except Exception:  # noqa: BLE001 - a failed warm-up only means the first request computes the rows itself
+        logging.getLogger(__name__).exception("warming the patient list failed")
+
+
 def create_app(store: SessionStore | str | None = None, *, secret_key: str | None = None, today: Callable[[], dt.date] | None = None,
-               secure_cookies: bool = False) -> Starlette:  # fmt: skip
+               secure_cookies: bool = False, warm: bool = False) -> Starlette:  # fmt: skip
     """The web application over ``store`` (a SessionStore, or a URL; default: the default store).
 
     ``secret_key`` signs the session cookies (default: security.session_secret());
     ``today`` is the clock for program weeks (default: the local date); ``secure_cookies``
-    marks the cookie Secure (behind a TLS reverse proxy).
+    marks the cookie Secure (behind a TLS reverse proxy); ``warm`` computes the patient
+    list in a background thread at start-up.
     """
     opened = store if isinstance(store, SessionStore) else SessionStore(store)
     state = WebState(opened, today or dt.date.today)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=_warm, args=(state,), name="warm-patient-list", daemon=True).start()
+        yield
     routes = [
         Route("/", home),
         Route("/login", login_page, methods=["GET"]),
@@ -516,6 +534,7 @@ def create_app(store: SessionStore | str | None = None, *, secret_key: str | Non
         Middleware(SessionMiddleware, secret_key=secret_key or security.session_secret(), session_cookie=SESSION_COOKIE,
                    max_age=SESSION_IDLE_S, same_site="lax", https_only=secure_cookies),  # fmt: skip
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={LoginRequired: _login_required, HTTPException: _http_error})
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={LoginRequired: _login_required, HTTPException: _http_error},
+                    lifespan=lifespan)  # fmt: skip
     app.state.web = state
     return app

@@ -120,7 +120,8 @@ def _slr_chart(data: RecheckData) -> str:
         verdict = next((v for v in data.verdicts if v.measure.startswith(f"SLR peak {side}") and v.threshold_kind == "MDC95"), None)
         if verdict is not None:
             colour = "#1f5fa8" if side == "left" else "#c0392b"
-            bands.append(svg.Band(f"{side} {verdict.previous:.0f} ± MDC {verdict.threshold:.1f}", verdict.previous - verdict.threshold,
+            when = f"{verdict.previous_on:%d %b}" if verdict.previous_on else f"{verdict.previous:.0f}"
+            bands.append(svg.Band(f"{side} {when} ± MDC95 {verdict.threshold:.1f}", verdict.previous - verdict.threshold,
                                   verdict.previous + verdict.threshold, colour))  # fmt: skip
     return svg.render(svg.Chart("SLR peak per side (deg)", "hip flexion (deg)", series, bands, x_is_date=True))
 

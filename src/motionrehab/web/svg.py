@@ -144,7 +144,8 @@ def render(chart: Chart) -> str:
     x_ticks = _x_ticks(min(xs), max(xs), chart.x_is_date)
     for tick in x_ticks:
         x = px(tick)
-        parts.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 13:.1f}" font-size="10" text-anchor="middle" fill="#444">{_x_label(tick, chart.x_is_date)}</text>')
+        anchor = "start" if x < LEFT + 14 else "end" if x > WIDTH - RIGHT - 14 else "middle"  # labels at the edges stay inside
+        parts.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 13:.1f}" font-size="10" text-anchor="{anchor}" fill="#444">{_x_label(tick, chart.x_is_date)}</text>')
     parts.append(f'<line x1="{LEFT:.1f}" x2="{WIDTH - RIGHT:.1f}" y1="{TOP + plot_h:.1f}" y2="{TOP + plot_h:.1f}" stroke="#888" stroke-width="1"/>')
     parts.append(f'<text x="11" y="{TOP + plot_h / 2:.1f}" font-size="10" text-anchor="middle" fill="#444" transform="rotate(-90 11 {TOP + plot_h / 2:.1f})">{escape(chart.y_label)}</text>')
     bar_series = [s for s in chart.series if s.bars]
