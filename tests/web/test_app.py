@@ -32,6 +32,7 @@ from web_fixture import (
     PATIENT,
     SECRET,
     TODAY,
+    add_troubled_patient,
     flagged_checkin,
     other_prescription_text,
 )
@@ -41,7 +42,6 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2, which is not p
     from starlette.testclient import TestClient
 
 from motionrehab.measures.hip_hinge import FAULT_ADVICE
-from motionrehab.program.prescription import parse_prescription
 from motionrehab.program.proms import score_odi
 from motionrehab.records.accounts import Accounts, audit_log, clinicians
 from motionrehab.web.app import SESSION_COOKIE, SESSION_IDLE_S
@@ -275,17 +275,8 @@ def test_patient_list_rows_sort_and_filter(app, web_store):
 
 def test_flags_in_order_of_urgency(app, web_store):
     """A patient built to have exactly: a flare-up, a pacing failure, stalled progress and a recheck due."""
-    from motionrehab.program.progression import initial_state, plan_session
-
     patient = f"P-FL{time.monotonic_ns() % 10**8}"
-    text = EXAMPLE.read_text().replace(f"patient: {PATIENT}", f"patient: {patient}").replace("start_date: 2026-01-05", "start_date: 2025-12-08")
-    prescription = parse_prescription(text, "flags.yaml")
-    web_store.assign_prescription(prescription, text)
-    plan = plan_session(prescription, initial_state(prescription), pain_nrs=3, tingling=False)
-    walk = next(item for item in plan.exercises if item.kind == "walking")
-    recorder = web_store.open_session(patient, [walk], pain_before=3, started_at=dt.datetime(2026, 1, 16, 9))
-    recorder.add_walking(walk.exercise_id, minutes=2 * (walk.dose.minutes or 0.0))  # 200 % of the dose: pacing
-    recorder.close(pain_after=6)  # 3 -> 6: a flare-up
+    add_troubled_patient(web_store, patient)
     Accounts(web_store).assign(ANNA, patient)
     anna = as_user(app, ANNA)
     html = anna.get(f"/patients?q={patient}").text
@@ -297,6 +288,23 @@ def test_flags_in_order_of_urgency(app, web_store):
     web_store.record_prom(patient, score_odi([1] * 10, dt.datetime(2026, 1, 1, 12)))
     badges = re.findall(r'class="badge flag-([a-z_]+)"', anna.get(f"/patients?q={patient}").text)
     assert badges == ["flare_up", "pacing_failure", "stalled"]
+
+
+def test_the_list_follows_changes_made_in_place_and_agrees_with_the_adherence_command(app, web_store):
+    from motionrehab.program.adherence import weekly_scores
+
+    ben = as_user(app, BEN)
+    assert "flag-flare_up" not in ben.get(f"/patients?q={OTHER}").text
+    computed = app.state.web.patient_list.computed
+    assert "flag-flare_up" not in ben.get(f"/patients?q={OTHER}").text and app.state.web.patient_list.computed == computed  # cached
+    session = web_store.stored_sessions(OTHER)[-1]
+    web_store.record_next_morning(session.id, pain_nrs=5)  # an UPDATE of an existing row: 2 -> 5 the next morning
+    html = ben.get(f"/patients?q={OTHER}").text
+    assert 'class="badge flag-flare_up" title="2026-01-06: pain rose from 2 to 5 the next morning"' in html
+    prescription = web_store.prescription(OTHER)
+    expected = weekly_scores(prescription, web_store.session_logs(OTHER), web_store.measurements(OTHER), through_week=3)
+    row = app.state.web.patient_list.rows([OTHER], TODAY)[0]
+    assert (row.adherence_week, row.adherence_last_week) == (expected[2].composite, expected[1].composite)
 
 
 def test_patient_page_shows_trends_sessions_proms_and_decisions(app, web_store):

@@ -10,6 +10,7 @@ Content-Security-Policy violation. Screenshots go to $MOTIONREHAB_SCREENSHOTS wh
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -18,7 +19,16 @@ import time
 from pathlib import Path
 
 import pytest
-from web_fixture import EXAMPLE, PASSWORD, PATIENT, SECRET, TODAY, flagged_checkin
+from web_fixture import (
+    EXAMPLE,
+    OTHER,
+    PASSWORD,
+    PATIENT,
+    SECRET,
+    TODAY,
+    add_troubled_patient,
+    flagged_checkin,
+)
 
 from motionrehab.records.accounts import Accounts
 
@@ -28,6 +38,11 @@ PHONE_PX, DESKTOP_PX = 390, 1280
 
 @pytest.fixture(scope="module")
 def server(web_store):
+    # Anna sees three patients here: the record fixture's, the quiet one, and one with most of the flags.
+    accounts = Accounts(web_store)
+    add_troubled_patient(web_store, "P-3C9D70")
+    for patient in (OTHER, "P-3C9D70"):
+        accounts.assign("anna@clinic.example", patient)
     uvicorn = pytest.importorskip("uvicorn")
     from motionrehab.web.app import create_app
 
@@ -90,7 +105,7 @@ def _shoot(driver, name: str, width: int) -> None:
 def test_a_clinician_works_through_the_pages(server, browser, web_store):
     from selenium.webdriver.common.by import By
 
-    flag = flagged_checkin(web_store, PATIENT, __import__("datetime").datetime(2026, 1, 18, 7, 30))
+    flag = flagged_checkin(web_store, PATIENT, dt.datetime(2026, 1, 18, 7, 30))
     driver = browser
     driver.set_window_size(PHONE_PX, 900)
     driver.get(server + "/patients")

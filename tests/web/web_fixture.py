@@ -44,6 +44,20 @@ def flagged_checkin(store, patient: str, at: dt.datetime) -> int:
     return store.record_checkin(screen, evaluate_checkin(screen, baseline_pain_nrs=3))
 
 
+def add_troubled_patient(store, patient: str) -> None:
+    """A patient who started 6 weeks before TODAY, did nothing for 5 weeks, then one walk at 200 % of the dose
+    with pain 3 -> 6: a flare-up, a pacing failure, stalled progress (no progress in weeks 4-6) and a recheck due
+    (week 4 ended without a questionnaire)."""
+    text = EXAMPLE.read_text().replace(f"patient: {PATIENT}", f"patient: {patient}").replace("start_date: 2026-01-05", "start_date: 2025-12-08")
+    prescription = parse_prescription(text, "troubled.yaml")
+    store.assign_prescription(prescription, text)
+    plan = plan_session(prescription, initial_state(prescription), pain_nrs=3, tingling=False)
+    walk = next(item for item in plan.exercises if item.kind == "walking")
+    recorder = store.open_session(patient, [walk], pain_before=3, started_at=dt.datetime(2026, 1, 16, 9))
+    recorder.add_walking(walk.exercise_id, minutes=2 * (walk.dose.minutes or 0.0))
+    recorder.close(pain_after=6)
+
+
 def fill_store(url: str):
     store = write_record(url)
     text = other_prescription_text()

@@ -1,7 +1,7 @@
 """The patient list: one row per patient with what a clinician must see first.
 
 Each row is computed with the program and records functions the CLI uses (the store's
-readers, program.adherence.weekly_scores, program.progression.replay,
+readers, program.adherence.score_week, program.progression.replay,
 records.recheck.flagged_events, program.proms.compare_proms); nothing is re-scored here.
 
 Flags, most urgent first (``FLAG_ORDER``):
@@ -22,11 +22,9 @@ Pain trend: the mean check-in pain of the last 7 days against the 7 days before;
 rising or falling only when the change reaches the NRS MCID (program.proms: 2 points or
 30 %), else steady.
 
-Speed: computing a row replays the patient's program, which takes milliseconds; a clinic
-list of hundreds of patients is served from a cache of rows keyed by a fingerprint of
-the patient's stored data (counts and newest ids of every table, the columns a session
-updates after it is written, and today's date), read for all patients in a few grouped
-queries. A row is recomputed only when its fingerprint changes.
+Speed: computing a row replays the patient's program (tens of milliseconds); a clinic list
+of hundreds of patients is served from rows kept in memory and recomputed only for the
+patients whose data changed since the last request (PatientList: how changes are found).
 """
 
 from __future__ import annotations
@@ -36,13 +34,14 @@ import statistics
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
 from motionrehab.errors import InvalidDataError, MotionRehabError
-from motionrehab.program.adherence import weekly_scores
+from motionrehab.program.adherence import score_week
 from motionrehab.program.prescription import Prescription, parse_prescription
-from motionrehab.program.progression import NEW_PHASE, PROGRESS, replay
+from motionrehab.program.progression import NEW_PHASE, PROGRESS, initial_state, replay
 from motionrehab.program.proms import compare_proms, score_nrs
 from motionrehab.records import accounts
 from motionrehab.records import store as st
@@ -190,9 +189,11 @@ def compute_row(store: SessionStore, book: accounts.Accounts, pseudonym: str, to
     logs = store.session_logs(pseudonym)
     measurements = store.measurements(pseudonym)
     week = max(1, prescription.week_of(today))
-    scores = weekly_scores(prescription, logs, measurements, through_week=week)
     completed = week - 1
     reviews_done = replay(prescription, logs, measurements, through_week=completed)
+    # As program.adherence.weekly_scores, sharing this replay: each week against the state in force that week.
+    states = [initial_state(prescription)] + [r.next_state for r in reviews_done]
+    scores = [score_week(prescription, state, logs) for state in states]
     if len(reviews_done) >= STALLED_WEEKS and not any(d.action in (PROGRESS, NEW_PHASE) for r in reviews_done[-STALLED_WEEKS:] for d in r.decisions):
         last = reviews_done[-1].decisions
         flags.append(Flag("stalled", f"no exercise progressed in weeks {completed - STALLED_WEEKS + 1}-{completed}"
@@ -214,30 +215,42 @@ def compute_row(store: SessionStore, book: accounts.Accounts, pseudonym: str, to
     )  # fmt: skip
 
 
-def _grouped(conn: sa.Connection, query: sa.Select) -> dict[int, tuple[object, ...]]:  # type: ignore[type-arg]
-    return {row[0]: tuple(row[1:]) for row in conn.execute(query).all()}
+def _session_sums(table: sa.Table) -> list[Any]:
+    # The columns a session changes after it is written (closing it, the next-morning pain), weighted by id so
+    # that two changes cannot cancel out in the sum unless their weights happen to match exactly.
+    ident = table.c.id
+    return [sa.func.count(table.c.ended_at), sa.func.sum(ident * sa.func.coalesce(table.c.pain_after, -1)),
+            sa.func.sum(ident * sa.func.coalesce(table.c.pain_next_morning, -1)), sa.func.sum(sa.case((table.c.new_tingling.is_(True), ident), else_=0)),
+            sa.func.sum(sa.case((table.c.status == "closed", ident), else_=0))]  # fmt: skip
 
 
-def fingerprints(store: SessionStore) -> dict[str, tuple[object, ...]]:
-    """Per patient, a value that changes whenever anything the row reads changes (module docstring)."""
-    s, c, m, p, rx, rv = st.sessions, st.checkins, st.measurements, st.proms, st.prescriptions, accounts.red_flag_reviews
-    with store.engine.connect() as conn:
-        ids = dict(conn.execute(sa.select(st.patients.c.pseudonym, st.patients.c.id)).all())
-        parts = [
-            _grouped(conn, sa.select(s.c.patient_id, sa.func.count(), sa.func.max(s.c.id), sa.func.count(s.c.ended_at),
-                                     sa.func.sum(sa.func.coalesce(s.c.pain_after, -1)), sa.func.sum(sa.func.coalesce(s.c.pain_next_morning, -1)),
-                                     sa.func.sum(sa.case((s.c.new_tingling.is_(True), 1), else_=0))).group_by(s.c.patient_id)),  # fmt: skip
-            _grouped(conn, sa.select(c.c.patient_id, sa.func.count(), sa.func.max(c.c.id)).group_by(c.c.patient_id)),
-            _grouped(conn, sa.select(m.c.patient_id, sa.func.count(), sa.func.max(m.c.id)).group_by(m.c.patient_id)),
-            _grouped(conn, sa.select(p.c.patient_id, sa.func.count(), sa.func.max(p.c.id)).group_by(p.c.patient_id)),
-            _grouped(conn, sa.select(rx.c.patient_id, sa.func.max(rx.c.id)).group_by(rx.c.patient_id)),
-            _grouped(conn, sa.select(c.c.patient_id, sa.func.count(), sa.func.max(rv.c.id)).select_from(rv.join(c)).group_by(c.c.patient_id)),
-        ]
-    return {name: tuple(part.get(pid) for part in parts) for name, pid in ids.items()}
+def _patient_of(table: sa.Table) -> tuple[Any, Any]:
+    """(the patient id column, the FROM clause) reaching the patient from a row of ``table``."""
+    s, e, c = st.sessions, st.exercises_performed, st.checkins
+    if table is st.repetitions or table is st.walking:
+        return s.c.patient_id, table.join(e, table.c.exercise_performed_id == e.c.id).join(s, e.c.session_id == s.c.id)
+    if table is st.exercises_performed:
+        return s.c.patient_id, table.join(s, table.c.session_id == s.c.id)
+    if table is accounts.red_flag_reviews:
+        return c.c.patient_id, table.join(c, table.c.checkin_id == c.c.id)
+    return table.c.patient_id, table
+
+
+WATCHED = (st.sessions, st.exercises_performed, st.repetitions, st.walking, st.checkins, st.measurements, st.proms, st.prescriptions,
+           accounts.red_flag_reviews)  # fmt: skip
+"""Tables whose new rows change a patient's row; the store only ever adds rows to them (ids only grow)."""
 
 
 class PatientList:
-    """Rows for the list, cached per patient by fingerprint (module docstring); safe to share between threads."""
+    """Rows for the list, computed once and kept until the patient's data changes; safe to share between threads.
+
+    Change detection per request, cheap at clinic scale: for each table in WATCHED, rows
+    with an id above the last one seen name the patients touched (a primary-key range
+    scan); sessions changed in place (closed, next-morning pain, new tingling) show in
+    one weighted sum over the sessions table, and only when it moves is the same sum taken
+    per patient to find whose. A touched patient's row is recomputed on the next request;
+    a new day recomputes every row (weeks and windows move).
+    """
 
     def __init__(self, store: SessionStore, accounts_: accounts.Accounts, prescriptions: PrescriptionCache | None = None) -> None:
         self.store = store
@@ -246,32 +259,40 @@ class PatientList:
         self._lock = threading.Lock()
         self._rows: dict[str, tuple[tuple[object, ...], PatientRow]] = {}
         self._watermarks: dict[str, int] = {}
-        self._generation: dict[str, int] = {}
+        self._generation: dict[int, int] = {}
+        self._session_total: tuple[object, ...] | None = None
+        self._session_by_patient: dict[int, tuple[object, ...]] = {}
         self.computed = 0  # rows computed (not served from the cache), for tests and the benchmark
 
-    def _repetition_changes(self) -> None:
-        """Bump the generation of patients with repetitions or walking added since the last look (found by id range: cheap)."""
-        e, s, pt = st.exercises_performed, st.sessions, st.patients
-        with self.store.engine.connect() as conn:
-            for table in (st.repetitions, st.walking):
-                newest = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one())
-                since = self._watermarks.get(table.name)
-                if since is not None and newest != since:
-                    query = (sa.select(pt.c.pseudonym).distinct()
-                             .select_from(table.join(e, table.c.exercise_performed_id == e.c.id).join(s, e.c.session_id == s.c.id).join(pt, s.c.patient_id == pt.c.id))
-                             .where(table.c.id > since))  # fmt: skip
-                    for name in conn.execute(query).scalars():
-                        self._generation[name] = self._generation.get(name, 0) + 1
-                self._watermarks[table.name] = newest
+    def _touch(self, patient_ids: Iterable[int]) -> None:
+        for pid in patient_ids:
+            self._generation[pid] = self._generation.get(pid, 0) + 1
+
+    def _detect_changes(self, conn: sa.Connection) -> None:
+        for table in WATCHED:
+            newest = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one())
+            since = self._watermarks.get(table.name)
+            if since is not None and newest != since:
+                patient, source = _patient_of(table)
+                self._touch(conn.execute(sa.select(patient).distinct().select_from(source).where(table.c.id > since)).scalars())
+            self._watermarks[table.name] = newest
+        s = st.sessions
+        total = tuple(conn.execute(sa.select(*_session_sums(s))).one())
+        if total != self._session_total:
+            by_patient = {row[0]: tuple(row[1:]) for row in conn.execute(sa.select(s.c.patient_id, *_session_sums(s)).group_by(s.c.patient_id))}
+            if self._session_total is not None:
+                self._touch(pid for pid, sums in by_patient.items() if self._session_by_patient.get(pid) != sums)
+            self._session_total, self._session_by_patient = total, by_patient
 
     def rows(self, pseudonyms: Iterable[str], today: dt.date) -> list[PatientRow]:
         """The rows of ``pseudonyms`` for ``today`` (recomputing only what changed)."""
         with self._lock:
-            self._repetition_changes()
-            prints = fingerprints(self.store)
+            with self.store.engine.connect() as conn:
+                self._detect_changes(conn)
+                ids = dict(conn.execute(sa.select(st.patients.c.pseudonym, st.patients.c.id)).all())
             result = []
             for name in pseudonyms:
-                key = (today, self._generation.get(name, 0), *prints.get(name, ()))
+                key = (today, self._generation.get(ids.get(name, -1), 0))
                 cached = self._rows.get(name)
                 if cached is None or cached[0] != key:
                     cached = (key, compute_row(self.store, self.accounts, name, today, self.prescriptions))

@@ -84,7 +84,7 @@ class PatientPage:
     prescription_problem: str
     week: int | None
     recheck: RecheckData | None
-    charts: list[str]
+    charts: list[tuple[str, str]]  # (title, inline SVG)
     sessions: list[SessionView]
     sessions_total: int
     checkins: list[CheckInView]
@@ -110,7 +110,11 @@ def _metric(rep: StoredRepetition, names: Sequence[str]) -> float | None:
     return None
 
 
-def _slr_chart(data: RecheckData) -> str:
+def _titled(chart: svg.Chart) -> tuple[str, str]:
+    return chart.title, svg.render(chart)
+
+
+def _slr_chart(data: RecheckData) -> tuple[str, str]:
     series, bands = [], []
     for side in ("left", "right"):
         points = [(m.visit_date.toordinal(), m.value) for m in data.measurements if m.kind == "slr_peak_deg" and m.side == side]
@@ -123,10 +127,10 @@ def _slr_chart(data: RecheckData) -> str:
             when = f"{verdict.previous_on:%d %b}" if verdict.previous_on else f"{verdict.previous:.0f}"
             bands.append(svg.Band(f"{side} {when} ± MDC95 {verdict.threshold:.1f}", verdict.previous - verdict.threshold,
                                   verdict.previous + verdict.threshold, colour))  # fmt: skip
-    return svg.render(svg.Chart("SLR peak per side (deg)", "hip flexion (deg)", series, bands, x_is_date=True))
+    return _titled(svg.Chart("SLR peak per side (deg), shaded: the compared visit ± its MDC95", "hip flexion (deg)", series, bands, x_is_date=True))
 
 
-def _hinge_charts(sessions: Sequence[tuple[dt.datetime, Sequence[StoredRepetition]]]) -> list[str]:
+def _hinge_charts(sessions: Sequence[tuple[dt.datetime, Sequence[StoredRepetition]]]) -> list[tuple[str, str]]:
     """Depth and tempo charts from each session's hinge repetitions (per-session means)."""
     depth: list[tuple[float, float]] = []
     tempo: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -139,9 +143,8 @@ def _hinge_charts(sessions: Sequence[tuple[dt.datetime, Sequence[StoredRepetitio
             values = [r.metrics[name] for r in reps if name in r.metrics]
             if values:
                 tempo[label].append((day, statistics.fmean(values)))
-    charts = [svg.render(svg.Chart("Hip hinge depth, mean per session", "depth (deg)", [svg.Series("depth", depth)], x_is_date=True)),
-              svg.render(svg.Chart("Hip hinge tempo, mean per session", "seconds", [svg.Series(f"{k} phase", v) for k, v in tempo.items()], x_is_date=True))]  # fmt: skip
-    return [c for c in charts if c]
+    return [_titled(svg.Chart("Hip hinge depth, mean per session", "depth (deg)", [svg.Series("depth", depth)], x_is_date=True)),
+            _titled(svg.Chart("Hip hinge tempo, mean per session", "seconds", [svg.Series(f"{k} phase", v) for k, v in tempo.items()], x_is_date=True))]  # fmt: skip
 
 
 def build_page(store: SessionStore, accounts: Accounts, pseudonym: str, today: dt.date, now: dt.datetime,
@@ -180,7 +183,7 @@ def build_page(store: SessionStore, accounts: Accounts, pseudonym: str, today: d
         base = first.setdefault(p.instrument, p)
         prom_views.append(PromView(p, compare_proms(base, p) if base is not p else None))
     recheck: RecheckData | None = None
-    charts: list[str] = []
+    charts: list[tuple[str, str]] = []
     reviews: tuple[WeekReview, ...] = ()
     week = None
     measurements = store.measurements(pseudonym)
@@ -195,13 +198,13 @@ def build_page(store: SessionStore, accounts: Accounts, pseudonym: str, today: d
             charts.append(_slr_chart(recheck))
             charts.extend(_hinge_charts(hinge_sessions))
             walking = [m for m in recheck.measurements if m.kind == "walking_tolerance_m"]
-            charts.append(svg.render(svg.Chart(
+            charts.append(_titled(svg.Chart(
                 "Walking per week, and tolerance", "metres",
                 [svg.Series("walked in sessions", [(w.week_index, w.walking_distance_m) for w in weeks if w.walking_distance_m > 0], bars=True),
                  svg.Series("pain-free distance (measured)", [(prescription.week_of(m.visit_date), m.value) for m in walking])],
             )))  # fmt: skip
-            charts.append(svg.render(svg.Chart("Adherence per week (0-100)", "adherence", [svg.Series("composite", [(w.week_index, w.adherence_score) for w in weeks if w.adherence_score is not None])], y_range=(0, 100))))
-            charts.append(svg.render(svg.Chart(
+            charts.append(_titled(svg.Chart("Adherence per week (0-100)", "adherence", [svg.Series("composite", [(w.week_index, w.adherence_score) for w in weeks if w.adherence_score is not None])], y_range=(0, 100))))
+            charts.append(_titled(svg.Chart(
                 "Pain before sessions per week (NRS)", "pain NRS",
                 [svg.Series("mean", [(w.week_index, w.pain_mean_nrs) for w in weeks if w.pain_mean_nrs is not None]),
                  svg.Series("highest", [(w.week_index, w.pain_max_nrs) for w in weeks if w.pain_max_nrs is not None], dashed=True)],
@@ -210,7 +213,7 @@ def build_page(store: SessionStore, accounts: Accounts, pseudonym: str, today: d
         reviews = replay(prescription, store.session_logs(pseudonym), measurements, through_week=max(0, week - 1))
     return PatientPage(
         pseudonym=pseudonym, prescription=prescription, prescription_problem=problem, week=week, recheck=recheck,
-        charts=[c for c in charts if c], sessions=session_views, sessions_total=len(stored), checkins=checkins,
+        charts=[(title, chart) for title, chart in charts if chart], sessions=session_views, sessions_total=len(stored), checkins=checkins,
         proms=list(reversed(prom_views)), versions=accounts.prescription_versions(pseudonym), reviews=reviews,
         measurements_count=len(measurements),
     )  # fmt: skip
