@@ -6,14 +6,14 @@ import pytest
 from web_fixture import SECRET, TODAY, fill_store, store_url
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend(request):
     return request.param
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def web_store(backend, tmp_path_factory):
-    """One filled store per backend and test module: tests that change it add their own rows and look only at those."""
+    """One filled store per backend for all web tests: tests that change it add their own rows and look only at those."""
     store = fill_store(store_url(backend, tmp_path_factory.mktemp("web")))
     yield store
     store.close()

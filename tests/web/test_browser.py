@@ -40,7 +40,8 @@ PHONE_PX, DESKTOP_PX = 390, 1280
 def server(web_store):
     # Anna sees three patients here: the record fixture's, the quiet one, and one with most of the flags.
     accounts = Accounts(web_store)
-    add_troubled_patient(web_store, "P-3C9D70")
+    if "P-3C9D70" not in web_store.patients():
+        add_troubled_patient(web_store, "P-3C9D70")
     for patient in (OTHER, "P-3C9D70"):
         accounts.assign("anna@clinic.example", patient)
     uvicorn = pytest.importorskip("uvicorn")
@@ -102,12 +103,15 @@ def _shoot(driver, name: str, width: int) -> None:
         driver.save_screenshot(str(Path(folder) / f"web-{name}-{'phone' if width == PHONE_PX else 'desktop'}.png"))
 
 
+@pytest.mark.slow
 def test_a_clinician_works_through_the_pages(server, browser, web_store):
     from selenium.webdriver.common.by import By
 
     flag = flagged_checkin(web_store, PATIENT, dt.datetime(2026, 1, 18, 7, 30))
     driver = browser
     driver.set_window_size(PHONE_PX, 900)
+    driver.get(server + "/login")
+    driver.delete_all_cookies()  # one browser for both backends: cookies are per host, not per port
     driver.get(server + "/patients")
     assert driver.current_url.endswith("/login")  # no page without signing in
     driver.find_element(By.NAME, "email").send_keys("anna@clinic.example")

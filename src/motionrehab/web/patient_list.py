@@ -240,6 +240,13 @@ WATCHED = (st.sessions, st.exercises_performed, st.repetitions, st.walking, st.c
            accounts.red_flag_reviews)  # fmt: skip
 """Tables whose new rows change a patient's row; the store only ever adds rows to them (ids only grow)."""
 
+# Built once: a request runs them as they are (building SQLAlchemy statements costs more than running these).
+_NEWEST_IDS = sa.select(*(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0)).scalar_subquery() for t in WATCHED))
+_TOUCHED = {t.name: sa.select(_patient_of(t)[0]).distinct().select_from(_patient_of(t)[1]).where(t.c.id > sa.bindparam("since")) for t in WATCHED}
+_SESSION_TOTAL = sa.select(*_session_sums(st.sessions))
+_SESSION_BY_PATIENT = sa.select(st.sessions.c.patient_id, *_session_sums(st.sessions)).group_by(st.sessions.c.patient_id)
+_PATIENT_IDS = sa.select(st.patients.c.pseudonym, st.patients.c.id)
+
 
 class PatientList:
     """Rows for the list, computed once and kept until the patient's data changes; safe to share between threads.
@@ -269,17 +276,15 @@ class PatientList:
             self._generation[pid] = self._generation.get(pid, 0) + 1
 
     def _detect_changes(self, conn: sa.Connection) -> None:
+        newest = dict(zip((t.name for t in WATCHED), (int(v) for v in conn.execute(_NEWEST_IDS).one()), strict=True))
         for table in WATCHED:
-            newest = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one())
             since = self._watermarks.get(table.name)
-            if since is not None and newest != since:
-                patient, source = _patient_of(table)
-                self._touch(conn.execute(sa.select(patient).distinct().select_from(source).where(table.c.id > since)).scalars())
-            self._watermarks[table.name] = newest
-        s = st.sessions
-        total = tuple(conn.execute(sa.select(*_session_sums(s))).one())
+            if since is not None and newest[table.name] != since:
+                self._touch(conn.execute(_TOUCHED[table.name], {"since": since}).scalars())
+        self._watermarks = newest
+        total = tuple(conn.execute(_SESSION_TOTAL).one())
         if total != self._session_total:
-            by_patient = {row[0]: tuple(row[1:]) for row in conn.execute(sa.select(s.c.patient_id, *_session_sums(s)).group_by(s.c.patient_id))}
+            by_patient = {row[0]: tuple(row[1:]) for row in conn.execute(_SESSION_BY_PATIENT)}
             if self._session_total is not None:
                 self._touch(pid for pid, sums in by_patient.items() if self._session_by_patient.get(pid) != sums)
             self._session_total, self._session_by_patient = total, by_patient
@@ -289,7 +294,7 @@ class PatientList:
         with self._lock:
             with self.store.engine.connect() as conn:
                 self._detect_changes(conn)
-                ids = dict(conn.execute(sa.select(st.patients.c.pseudonym, st.patients.c.id)).all())
+                ids = dict(conn.execute(_PATIENT_IDS).all())
             result = []
             for name in pseudonyms:
                 key = (today, self._generation.get(ids.get(name, -1), 0))
