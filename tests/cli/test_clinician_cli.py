@@ -69,3 +69,38 @@ def test_serve_help(capsys):
     assert main(["serve", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--host" in out and "127.0.0.1" in out and "--port" in out and "8765" in out and "--store" in out
+
+
+@pytest.mark.slow
+def test_serve_answers_on_localhost(store_path, tmp_path):
+    """`motionrehab serve` as a user runs it: uvicorn on 127.0.0.1, the sign-in page with its security headers."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "MOTIONREHAB_WEB_SECRET": "s" * 40}
+    server = subprocess.Popen([sys.executable, "-m", "motionrehab.cli.main", "serve", "--store", str(store_path), "--port", str(port)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
+                    body, headers = response.read().decode(), response.headers
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "the server did not answer within 90 s"
+                time.sleep(0.3)
+        assert 'name="csrf_token"' in body and headers["X-Frame-Options"] == "DENY" and "script-src" not in headers["Content-Security-Policy"]
+        assert "server" not in {k.lower() for k in headers}  # no software banner
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert f"on http://127.0.0.1:{port}/" in output and "No clinician account yet" in output
