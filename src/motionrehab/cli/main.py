@@ -30,6 +30,7 @@ COMMANDS = {
     "import": "motionrehab.cli.import_record:import_",
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
+    "migrate": "motionrehab.cli.migrate:migrate",
     "serve": "motionrehab.cli.serve:serve",
     "clinician": "motionrehab.cli.clinician:clinician",
 }

@@ -1,7 +1,7 @@
 """Clinician accounts, patient assignments, red-flag reviews and the audit log, in the session store.
 
-The tables live on the store's metadata (records.store) so that they share its database,
-SQLite or PostgreSQL. What is stored:
+The tables are defined in records.store beside the others (the same database, SQLite or
+PostgreSQL, and the same Alembic history: revision 0003 creates them). What is stored:
 
 - ``clinicians``: e-mail (the login name), the password hash (an argon2 hash string made by
   the web view; never the password), whether the account is an administrator, and the
@@ -24,47 +24,19 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from motionrehab.errors import InvalidDataError
-from motionrehab.records.store import SessionStore, checkins, metadata, patients, prescriptions
-
-clinicians = sa.Table(
-    "clinicians", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("email", sa.String(254), nullable=False, unique=True),  # stored lower-case
-    sa.Column("password_hash", sa.String(400), nullable=False),
-    sa.Column("is_admin", sa.Boolean, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("failed_logins", sa.Integer, nullable=False),  # consecutive failures since the last success
-    sa.Column("locked_until", sa.DateTime, nullable=True),
-)  # fmt: skip
-
-clinician_patients = sa.Table(
-    "clinician_patients", metadata,
-    sa.Column("clinician_id", sa.ForeignKey("clinicians.id"), primary_key=True),
-    sa.Column("patient_id", sa.ForeignKey("patients.id"), primary_key=True, index=True),
-    sa.Column("assigned_at", sa.DateTime, nullable=False),
-)  # fmt: skip
-
-red_flag_reviews = sa.Table(
-    "red_flag_reviews", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("checkin_id", sa.ForeignKey("checkins.id"), nullable=False, unique=True),
-    sa.Column("reviewed_at", sa.DateTime, nullable=False),
-    sa.Column("reviewer", sa.String(254), nullable=False),
-    sa.Column("outcome", sa.String(10), nullable=False),  # 'cleared' or 'stopped'
-    sa.Column("note", sa.Text, nullable=False),
-)  # fmt: skip
-
-audit_log = sa.Table(
-    "audit_log", metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("at", sa.DateTime, nullable=False, index=True),
-    sa.Column("actor", sa.String(254), nullable=False),  # a clinician's e-mail, 'cli:<user>' or '-' (anonymous)
-    sa.Column("action", sa.String(40), nullable=False),  # e.g. view_patient, upload_prescription, login_failed
-    sa.Column("patient", sa.String(40), nullable=False, index=True),  # pseudonym, '' when none
-    sa.Column("detail", sa.Text, nullable=False),
-)  # fmt: skip
+from motionrehab.records.store import (
+    SessionStore,
+    audit_log,
+    checkins,
+    clinician_patients,
+    clinicians,
+    patients,
+    prescriptions,
+    red_flag_reviews,
+)
 
 ACCOUNT_TABLES = (clinicians, clinician_patients, red_flag_reviews, audit_log)
+"""Defined in records.store with the other tables (one metadata, one migration history); created by revision 0003."""
 REVIEW_OUTCOMES = ("cleared", "stopped")
 MIN_PASSWORD_CHARS = 12
 
@@ -128,15 +100,11 @@ class PrescriptionVersion:
 
 
 class Accounts:
-    """Accounts, assignments, reviews and the audit log over an open :class:`SessionStore`.
-
-    Opening creates the tables when the database does not have them yet (idempotent).
-    """
+    """Accounts, assignments, reviews and the audit log over an open :class:`SessionStore` (its schema is at head)."""
 
     def __init__(self, store: SessionStore) -> None:
         self.store = store
         self.engine = store.engine
-        metadata.create_all(self.engine, tables=list(ACCOUNT_TABLES), checkfirst=True)
 
     # -- accounts ---------------------------------------------------------------------
     def add_clinician(self, email: str, password_hash: str, *, admin: bool = False) -> int:
