@@ -42,7 +42,9 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2, which is not p
     from starlette.testclient import TestClient
 
 from motionrehab.measures.hip_hinge import FAULT_ADVICE
+from motionrehab.program.prescription import parse_prescription
 from motionrehab.program.proms import score_odi
+from motionrehab.program.safety import RED_FLAG_IDS, CheckIn, evaluate_checkin
 from motionrehab.records.accounts import Accounts, audit_log, clinicians
 from motionrehab.web.app import SESSION_COOKIE, SESSION_IDLE_S
 from motionrehab.web.patient_list import FLAG_ORDER
@@ -268,6 +270,8 @@ def test_patient_list_rows_sort_and_filter(app, web_store):
     calm = [r for r, f in zip(rows, firsts, strict=True) if not f]
     assert re.findall(r'class="patient-link" href="/patients/([^"]+)"', admin.get("/patients?flag=any").text) == [r for r in rows if r not in calm]
     assert re.findall(r'class="patient-link" href="/patients/([^"]+)"', admin.get("/patients?q=0b5").text) == [OTHER]
+    for sort in ("last_session", "adherence", "pain", "no-such-sort"):
+        assert sorted(re.findall(r'class="patient-link" href="/patients/([^"]+)"', admin.get(f"/patients?sort={sort}").text)) == sorted(rows), sort
     text = _text(admin.get("/patients?q=7F3A2C").text)
     assert "red flag" in text and "bladder" in text and "2026-01-15" in text  # the flag, its screen item, the last session
     assert audit_rows(web_store, "view_list")[-1].actor == ADMIN
@@ -305,6 +309,19 @@ def test_the_list_follows_changes_made_in_place_and_agrees_with_the_adherence_co
     expected = weekly_scores(prescription, web_store.session_logs(OTHER), web_store.measurements(OTHER), through_week=3)
     row = app.state.web.patient_list.rows([OTHER], TODAY)[0]
     assert (row.adherence_week, row.adherence_last_week) == (expected[2].composite, expected[1].composite)
+
+
+def test_patients_without_a_program_yet(app, web_store):
+    """A check-in before any prescription, and a program that starts next week: rows and pages say so."""
+    screen = CheckIn("P-NORX01", dt.datetime(2026, 1, 12, 9), 2, False, False, dict.fromkeys(RED_FLAG_IDS, False))
+    web_store.record_checkin(screen, evaluate_checkin(screen, baseline_pain_nrs=2))
+    text = EXAMPLE.read_text().replace(f"patient: {PATIENT}", "patient: P-LATER1").replace("start_date: 2026-01-05", "start_date: 2026-01-26")
+    web_store.assign_prescription(parse_prescription(text, "later.yaml"), text)
+    admin = as_user(app, ADMIN)
+    assert "no prescription stored for &#39;P-NORX01&#39;" in admin.get("/patients?q=NORX").text
+    assert "the program starts on 2026-01-26" in admin.get("/patients?q=LATER").text
+    for patient in ("P-NORX01", "P-LATER1"):
+        assert admin.get(f"/patients/{patient}").status_code == 200
 
 
 def test_patient_page_shows_trends_sessions_proms_and_decisions(app, web_store):

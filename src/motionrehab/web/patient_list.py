@@ -178,6 +178,9 @@ def compute_row(store: SessionStore, book: accounts.Accounts, pseudonym: str, to
     except MotionRehabError as error:
         return PatientRow(pseudonym, last_session, None, None, None, pain_now, pain_before, _pain_trend(pain_now, pain_before, now),
                           tuple(flags), stopped, problem=error.what)  # fmt: skip
+    if today < prescription.start_date:
+        return PatientRow(pseudonym, last_session, None, None, None, pain_now, pain_before, _pain_trend(pain_now, pain_before, now),
+                          tuple(flags), stopped, problem=f"the program starts on {prescription.start_date.isoformat()}")  # fmt: skip
     rules = prescription.rules
     events = flagged_events((), sessions, rules.flare_rise_nrs, rules.pacing_limit_pct)
     recent = [e for e in events if (today - e.when.date()).days < RECENT_DAYS]
@@ -307,10 +310,14 @@ class PatientList:
             return result
 
 
+def _newest_first(row: PatientRow) -> float:
+    return -row.last_session.timestamp() if row.last_session is not None else float("inf")  # never seen: last
+
+
 SORTS: dict[str, Callable[[PatientRow], tuple[object, ...]]] = {
-    "urgency": lambda r: (r.urgency, -len(r.flags), -(r.last_session or dt.datetime.min).timestamp(), r.pseudonym),
+    "urgency": lambda r: (r.urgency, -len(r.flags), _newest_first(r), r.pseudonym),
     "patient": lambda r: (r.pseudonym,),
-    "last_session": lambda r: (-(r.last_session or dt.datetime(1970, 1, 2)).timestamp(), r.pseudonym),
+    "last_session": lambda r: (_newest_first(r), r.pseudonym),
     "adherence": lambda r: (r.adherence_week if r.adherence_week is not None else 1e9, r.pseudonym),
     "pain": lambda r: (-(r.pain_now if r.pain_now is not None else -1.0), r.pseudonym),
 }
