@@ -30,7 +30,7 @@ from motionrehab.program.progression import WeekReview, replay
 from motionrehab.program.proms import PromChange, PromScore, compare_proms
 from motionrehab.records.accounts import Accounts, PrescriptionVersion, RedFlagReview
 from motionrehab.records.recheck import recheck_data
-from motionrehab.records.report import RecheckData
+from motionrehab.records.report import RecheckData, VisitMeasurement
 from motionrehab.records.store import SessionStore, StoredCheckIn, StoredRepetition, StoredSession
 from motionrehab.web import svg
 from motionrehab.web.patient_list import PrescriptionCache
@@ -92,6 +92,7 @@ class PatientPage:
     versions: tuple[PrescriptionVersion, ...]
     reviews: tuple[WeekReview, ...]
     measurements_count: int
+    latest: list[VisitMeasurement]  # the newest value of each measure and side
 
 
 def rep_view(rep: StoredRepetition, kind: str) -> RepView:
@@ -145,6 +146,13 @@ def _hinge_charts(sessions: Sequence[tuple[dt.datetime, Sequence[StoredRepetitio
                 tempo[label].append((day, statistics.fmean(values)))
     return [_titled(svg.Chart("Hip hinge depth, mean per session", "depth (deg)", [svg.Series("depth", depth)], x_is_date=True)),
             _titled(svg.Chart("Hip hinge tempo, mean per session", "seconds", [svg.Series(f"{k} phase", v) for k, v in tempo.items()], x_is_date=True))]  # fmt: skip
+
+
+def _latest(recheck: RecheckData | None) -> list[VisitMeasurement]:
+    newest: dict[tuple[str, str | None], VisitMeasurement] = {}
+    for m in sorted(recheck.measurements if recheck else (), key=lambda m: m.visit_date):
+        newest[(m.kind, m.side)] = m
+    return sorted(newest.values(), key=lambda m: (m.label, m.side or ""))
 
 
 def build_page(store: SessionStore, accounts: Accounts, pseudonym: str, today: dt.date, now: dt.datetime,
@@ -215,5 +223,5 @@ def build_page(store: SessionStore, accounts: Accounts, pseudonym: str, today: d
         pseudonym=pseudonym, prescription=prescription, prescription_problem=problem, week=week, recheck=recheck,
         charts=[(title, chart) for title, chart in charts if chart], sessions=session_views, sessions_total=len(stored), checkins=checkins,
         proms=list(reversed(prom_views)), versions=accounts.prescription_versions(pseudonym), reviews=reviews,
-        measurements_count=len(measurements),
+        measurements_count=len(measurements), latest=_latest(recheck),
     )  # fmt: skip
