@@ -65,6 +65,25 @@ def test_duplicate_account_and_unknown_patient(store_path, monkeypatch, capsys):
     assert "no patient 'P-NOBODY'" in capsys.readouterr().err
 
 
+def test_passwd_replaces_the_hash_and_lifts_a_lock_out(store_path, monkeypatch, capsys):
+    import datetime as dt
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough passphrase\n"))
+    assert main(["clinician", "add", "cara@clinic.example", "--password-stdin", "--store", str(store_path)]) == 0
+    store = SessionStore(f"sqlite:///{store_path}")
+    accounts = Accounts(store)
+    old = accounts.clinician("cara@clinic.example")
+    accounts.record_login_failure(old.id, max_failures=1, lock_for=dt.timedelta(hours=1), now=dt.datetime.now())
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long passphrase\n"))
+    assert main(["clinician", "passwd", "cara@clinic.example", "--password-stdin", "--store", str(store_path)]) == 0
+    new = accounts.clinician("cara@clinic.example")
+    assert new.password_hash != old.password_hash and new.locked_until is None
+    assert PasswordHasher().verify(new.password_hash, "another long passphrase")
+    store.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long passphrase\n"))
+    assert main(["clinician", "passwd", "nobody@clinic.example", "--password-stdin", "--store", str(store_path)]) == 2
+
+
 def test_serve_help(capsys):
     assert main(["serve", "--help"]) == 0
     out = capsys.readouterr().out

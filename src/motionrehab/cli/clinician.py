@@ -1,4 +1,4 @@
-"""`motionrehab clinician add EMAIL --password-stdin [--admin]`, `clinician assign EMAIL PATIENT`, `clinician list`.
+"""`motionrehab clinician add EMAIL --password-stdin [--admin]`, `clinician assign EMAIL PATIENT`, `clinician passwd`, `clinician list`.
 
 The work is motionrehab.records.accounts (accounts in the session store) and
 motionrehab.web.security (argon2 password hashes). Each change is written to the audit log.
@@ -23,6 +23,18 @@ def _actor() -> str:
         return "cli"
 
 
+def _read_password_hash(where: str) -> str:
+    """The argon2 hash of the password on the first line of standard input."""
+    try:
+        from motionrehab.web.security import hash_password
+    except ImportError as error:
+        raise MotionRehabError(f"accounts need the web extra ({error.name} is missing)", where=where, fix='pip install "motionrehab[web]"') from None
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise InvalidDataError("no password on standard input", where="--password-stdin", fix="echo the password into the command, e.g. from a password manager")
+    return hash_password(password)
+
+
 @click.group()
 def clinician() -> None:
     """Clinician accounts for the web view (`motionrehab serve`)."""
@@ -35,14 +47,7 @@ def clinician() -> None:
 @store_option
 def add(email: str, password_stdin: bool, admin: bool, store_url: str | None) -> None:
     """Create an account for EMAIL with the password read from standard input (at least 12 characters)."""
-    try:
-        from motionrehab.web.security import hash_password
-    except ImportError as error:
-        raise MotionRehabError(f"accounts need the web extra ({error.name} is missing)", where="clinician add", fix='pip install "motionrehab[web]"') from None
-    password = sys.stdin.readline().rstrip("\r\n")
-    if not password:
-        raise InvalidDataError("no password on standard input", where="--password-stdin", fix="echo the password into the command, e.g. from a password manager")
-    password_hash = hash_password(password)
+    password_hash = _read_password_hash("clinician add")
     store = open_store(store_url)
     try:
         accounts = Accounts(store)
@@ -53,6 +58,23 @@ def add(email: str, password_stdin: bool, admin: bool, store_url: str | None) ->
     finally:
         store.close()
     click.echo(f"Added {'administrator' if admin else 'clinician'} {account.email} in {store.display_url}")
+
+
+@clinician.command()
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the new password from the first line of standard input.")
+@store_option
+def passwd(email: str, password_stdin: bool, store_url: str | None) -> None:
+    """Set a new password for EMAIL (ends the account's open sessions and lifts a lock-out)."""
+    password_hash = _read_password_hash("clinician passwd")
+    store = open_store(store_url)
+    try:
+        accounts = Accounts(store)
+        accounts.set_password_hash(email, password_hash)
+        accounts.audit(_actor(), "set_password", detail=email.strip().lower())
+    finally:
+        store.close()
+    click.echo(f"New password set for {email.strip().lower()}; its open sessions have ended")
 
 
 @clinician.command()
