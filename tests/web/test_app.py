@@ -427,10 +427,10 @@ def test_add_clinic_measurements_by_hand(app, web_store):
     assert post(kind="hip_rom", movement="internal_rotation", side="left", value_deg="28", date="2026-01-18").status_code == 303
     assert post(kind="prom", instrument="ODI", answers="2 1 1 2 0 1 1 - 1 0", date="2026-01-19").status_code == 303
     page = _text(ben.get(f"/patients/{OTHER}").text)
-    assert "hip internal rotation left deg left 28.0 deg 2026-01-18" in page  # the latest measurements table
+    assert "hip internal rotation rom deg left 28.0 deg 2026-01-18" in page  # the latest measurements table
     stored = {(m.name, m.side): (m.value, m.at.date()) for m in web_store.measurements(OTHER)}
-    assert stored[("slr_right_deg", "right")] == (63.5, TODAY)
-    assert stored[("hip_internal_rotation_left_deg", "left")] == (28.0, dt.date(2026, 1, 18))
+    assert stored[("slr_peak_deg", "right")] == (63.5, TODAY)
+    assert stored[("hip_internal_rotation_rom_deg", "left")] == (28.0, dt.date(2026, 1, 18))
     odi = web_store.proms(OTHER, "ODI")[-1]
     assert odi.score == score_odi([2, 1, 1, 2, 0, 1, 1, None, 1, 0], odi.at).score == 20.0
     count = len(web_store.measurements(OTHER))
@@ -442,7 +442,7 @@ def test_add_clinic_measurements_by_hand(app, web_store):
         assert response.status_code == 422 and message in response.text, form
     assert len(web_store.measurements(OTHER)) == count
     details = [r.detail for r in audit_rows(web_store, "add_measurement", OTHER)]
-    assert any(d.startswith("slr_right_deg 63.5") for d in details) and any(d.startswith("ODI 20") for d in details)
+    assert any(d.startswith("slr_peak_deg right 63.5") for d in details) and any(d.startswith("ODI 20") for d in details)
 
 
 def test_the_admin_reads_the_audit_log(app, web_store):

@@ -68,9 +68,12 @@ def fill_store(url: str):
     recorder.close(pain_after=2)
     # The SD of the three SLR trials of each visit, as `motionrehab measure slr` stores it beside the value:
     # with it the recheck verdict has an MDC95, and the page draws the band.
+    # The SD is named after the SLR value it belongs to (<value name without _deg>_sd_deg), whichever name the record uses.
+    slr_names = {(m.side, m.name) for m in store.measurements(PATIENT) if m.name.startswith("slr_") and "onset" not in m.name}
     for day, sds in ((dt.datetime(2026, 1, 4, 8, 30), (2.0, 2.5)), (dt.datetime(2026, 1, 18, 8, 30), (1.5, 2.0))):
         for side, sd in zip(("left", "right"), sds, strict=True):
-            store.add_measurement(PATIENT, f"slr_{side}_sd_deg", sd, at=day, side=side)
+            name = next(n for s, n in sorted(slr_names) if s == side or n == f"slr_{side}_deg")
+            store.add_measurement(PATIENT, name.removesuffix("_deg") + "_sd_deg", sd, at=day, side=side)
     accounts = Accounts(store)
     accounts.add_clinician(ADMIN, _HASH, admin=True)
     accounts.add_clinician(ANNA, _HASH)

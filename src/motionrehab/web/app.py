@@ -74,6 +74,8 @@ SESSION_ABSOLUTE_S = 12 * 3600
 MAX_UPLOAD_BYTES = 256_000
 HIP_MOVEMENTS = ("flexion", "extension", "abduction", "adduction", "internal_rotation", "external_rotation")
 SIDES = ("left", "right")
+SLR_NAME = "slr_peak_deg"
+"""Stored per side (the side column), as `motionrehab measure slr` stores it."""
 MEASUREMENT_RANGES = {"slr": (0.0, 130.0), "hip_rom": (-30.0, 160.0)}
 """Plausible degrees for a hand-entered value; anything outside is a typing error."""
 
@@ -456,14 +458,14 @@ async def add_measurement(request: Request) -> Response:
                 if not low <= value <= high:
                     raise MotionRehabError(f"{value:g} deg is outside {low:g} to {high:g} deg", where="degrees", fix="check the value typed")
                 if kind == "slr":
-                    name = f"slr_{side}_deg"
+                    name = SLR_NAME
                 else:
                     movement = str(form.get("movement", ""))
                     if movement not in HIP_MOVEMENTS:
                         raise MotionRehabError(f"'{movement}' is not a hip movement", where="movement", fix=", ".join(HIP_MOVEMENTS))
-                    name = f"hip_{movement}_{side}_deg"
+                    name = f"hip_{movement}_rom_deg"
                 state.store.add_measurement(pseudonym, name, value, at=at, side=side)
-                what = f"{name} {value:g} on {day}"
+                what = f"{name} {side} {value:g} on {day}"
             else:
                 raise MotionRehabError(f"'{kind}' is not a kind of measurement", where="kind", fix="slr, hip_rom or prom")
         except MotionRehabError as error:

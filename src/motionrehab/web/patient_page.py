@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -122,7 +123,10 @@ def _slr_chart(data: RecheckData) -> tuple[str, str]:
         if not points:
             continue
         series.append(svg.Series(f"{side} leg", points))
-        verdict = next((v for v in data.verdicts if v.measure.startswith(f"SLR peak {side}") and v.threshold_kind == "MDC95"), None)
+        # The verdict of this side's series: the one comparing two of its points (labels are the report's to word).
+        by_day = {dt.date.fromordinal(int(x)): y for x, y in points}
+        verdict = next((v for v in data.verdicts if v.threshold_kind == "MDC95" and v.previous_on in by_day and v.latest_on in by_day
+                        and math.isclose(by_day[v.previous_on], v.previous) and math.isclose(by_day[v.latest_on], v.latest)), None)  # fmt: skip
         if verdict is not None:
             colour = "#1f5fa8" if side == "left" else "#c0392b"
             when = f"{verdict.previous_on:%d %b}" if verdict.previous_on else f"{verdict.previous:.0f}"
