@@ -29,6 +29,7 @@ patients whose data changed since the last request (PatientList: how changes are
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 import threading
@@ -147,7 +148,8 @@ class PrescriptionCache:
         with self._lock:
             found = self._parsed.get(version.id)
         if found is None:
-            found = parse_prescription(version.yaml_text, f"{version.source} (stored)")
+            # As the store reads it: the start date assigned with the version is the one in force.
+            found = dataclasses.replace(parse_prescription(version.yaml_text, f"{version.source} (stored)"), start_date=version.start_date)
             with self._lock:
                 self._parsed[version.id] = found
         return found
