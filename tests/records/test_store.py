@@ -62,16 +62,16 @@ def test_a_session_reads_back_exactly(store):
     assert fourth.metrics == {"trunk_inclination_deg": 33.0, "eccentric_s": 2.5} and (fourth.t_start_s, fourth.t_end_s) == (20.0, 25.5)
     assert reps[8].hold_s == 18.5 and reps[8].within_criteria is None and reps[8].metrics == {}
     (m,) = store.measurements("P-1")
-    assert (m.name, m.value) == ("walking_pain_free_m", 930.0)
+    assert (m.name, m.value) == ("walking_tolerance_m", 930.0)  # a legacy name is stored under its registered one
 
 
 def test_schema_version_and_reopening_keeps_data(store):
-    assert store.schema_version() == SCHEMA_VERSION == 1
+    assert store.schema_version() == SCHEMA_VERSION == 2
     store.add_measurement("P-2", "slr_right_deg", 52.5, at=T0, side="right")
     again = SessionStore(store.url)
-    assert again.schema_version() == 1 and again.measurements("P-2")[0].value == 52.5 and again.measurements("P-2")[0].side == "right"
+    assert again.schema_version() == SCHEMA_VERSION and again.measurements("P-2")[0].value == 52.5 and again.measurements("P-2")[0].side == "right"
     with again.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM schema_version")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM schema_version")).scalar() == 2  # one row per migration applied (1 and 2)
     again.close()
 
 
@@ -110,7 +110,7 @@ def test_planned_sessions_from_the_engine_and_bad_input(store):
     rec = store.open_session("P-7F3A2C", plan.exercises, pain_before=3, started_at=T0)
     with pytest.raises(InvalidDataError, match="'plank' is not planned"):
         rec.add_repetition("plank", hold_s=20)
-    with pytest.raises(InvalidDataError, match="not a measurement name"):
+    with pytest.raises(InvalidDataError, match="not a registered measurement"):
         rec.add_measurement("slr", 50.0)
     with pytest.raises(InvalidDataError, match="pain must be 0 to 10"):
         rec.close(pain_after=12)
@@ -153,22 +153,24 @@ def test_a_newer_migration_is_applied_once_on_open_and_a_newer_database_is_refus
     import motionrehab.records.store as store_module
     from motionrehab.errors import MotionRehabError
 
-    store.add_measurement("P-3", "walking_m", 800.0, at=T0)
+    store.add_measurement("P-3", "walking_distance_m", 800.0, at=T0)
+    current = store_module.SCHEMA_VERSION
+    newer = current + 1
 
     def add_column(conn):
         conn.execute(sa.text("ALTER TABLE measurements ADD COLUMN device VARCHAR(40)"))
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, (2, "measurements.device", add_column)))
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, (newer, "measurements.device", add_column)))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", newer)
     upgraded = SessionStore(store.url)
-    assert upgraded.schema_version() == 2 and upgraded.measurements("P-3")[0].value == 800.0
+    assert upgraded.schema_version() == newer and upgraded.measurements("P-3")[0].value == 800.0
     with upgraded.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM measurements WHERE device IS NULL")).scalar() == 1
-    SessionStore(store.url).close()  # opening again does not re-run migration 2 (it would fail: the column exists)
+    SessionStore(store.url).close()  # opening again does not re-run the new migration (it would fail: the column exists)
     upgraded.close()
-    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
-    with pytest.raises(MotionRehabError, match="schema version 2, newer than this motionrehab"):
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:-1])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", current)
+    with pytest.raises(MotionRehabError, match=f"schema version {newer}, newer than this motionrehab"):
         SessionStore(store.url)
 
 
