@@ -162,7 +162,11 @@ def session(patient_arg: str | None, camera: int | None, source_path: Path | Non
 
 def _prescription(store: Any, patient: str | None, path: Path | None) -> Prescription:
     if path is not None:
-        return load_prescription(path)
+        prescription = load_prescription(path)
+        if patient is not None and prescription.patient != patient:  # a prescription belongs to one patient
+            raise InvalidDataError(f"the prescription {path} is for {prescription.patient}, not {patient}", where="--prescription",
+                                   fix=f"give {patient}'s own prescription, or leave out --prescription to use the one assigned to {patient}")  # fmt: skip
+        return prescription
     if patient is None:
         raise InvalidDataError("no patient given", where="session", fix="give --patient ID (or --prescription FILE)")
     return store.prescription(patient)  # type: ignore[no-any-return]
