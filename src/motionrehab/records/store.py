@@ -285,6 +285,7 @@ class StoredRepetition:
     within_criteria: bool | None
     faults: tuple[str, ...]
     metrics: Mapping[str, float] = field(default_factory=dict)
+    source: str = "measured"
 
 
 @dataclass(frozen=True)
@@ -404,11 +405,13 @@ class SessionStore:
         with self.engine.connect() as conn:
             patient = self._patient_id(conn, pseudonym, create=False)
             row = conn.execute(
-                sa.select(prescriptions.c.yaml_text, prescriptions.c.source).where(prescriptions.c.patient_id == patient).order_by(prescriptions.c.id.desc()).limit(1)
+                sa.select(prescriptions.c.yaml_text, prescriptions.c.source, prescriptions.c.start_date)
+                .where(prescriptions.c.patient_id == patient).order_by(prescriptions.c.id.desc()).limit(1)
             ).first()
         if row is None:
-            raise InvalidDataError(f"no prescription stored for '{pseudonym}'", where=self.display_url, fix="motionrehab program assign FILE")
-        return parse_prescription(row.yaml_text, f"{row.source} (stored)")
+            raise InvalidDataError(f"no prescription stored for '{pseudonym}'", where=self.display_url, fix="motionrehab program assign FILE --start today")
+        # The start date assigned (e.g. `program assign --start today`) is the one in force, whatever the file said.
+        return dataclasses.replace(parse_prescription(row.yaml_text, f"{row.source} (stored)"), start_date=row.start_date)
 
     # -- check-ins ------------------------------------------------------------------------
     def record_checkin(self, checkin: CheckIn, outcome: CheckInOutcome) -> int:
@@ -593,7 +596,7 @@ class SessionStore:
         return tuple(
             StoredRepetition(exercise_id=r.exercise_id, set_index=r.set_index, rep_index=r.rep_index, recorded_at=r.recorded_at,
                              t_start_s=r.t_start_s, t_end_s=r.t_end_s, hold_s=r.hold_s, within_criteria=r.within_criteria,
-                             faults=tuple(f for f in r.faults.split(",") if f), metrics=metrics.get(r.id, {}))  # fmt: skip
+                             faults=tuple(f for f in r.faults.split(",") if f), metrics=metrics.get(r.id, {}), source=r.source)  # fmt: skip
             for r in rows
         )
 
