@@ -101,7 +101,6 @@ register("stride_length_m", "m", "Stride length, mean")
 register("stride_time_cv_pct", "%", "Stride time variability (CV)", better=LOWER)
 register("symmetry_index_pct", "%", "Gait symmetry index (0 = symmetric)", better=LOWER)
 register("walking_distance_m", "m", "Walking distance of one walk")
-register("walking_duration_min", "min", "Walking time of one walk")
 register("walking_tolerance_m", "m", "Walking tolerance: distance walked before pain (the whole walk when pain-free)")
 register("walking_tolerance_s", "s", "Walking tolerance: time walked before pain (the whole walk when pain-free)")
 register("symptom_onset_s", "s", "Symptom marked during a session (time into the recording)", better=NEITHER, change_threshold=NO_CHANGE_JUDGED)
@@ -141,7 +140,7 @@ def suggestion(name: str, scope: str | None = None, extra: tuple[str, ...] = ())
         new, side = LEGACY_NAMES[name]
         return f"'{name}' is now '{new}'" + (f" with side: {side}" if side else "")
     names = [q.name for q in quantities(scope)] + list(extra)
-    near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    near = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.5)
     if near:
         return "did you mean " + " or ".join(f"'{n}'" for n in near) + "?"
     return "known: " + ", ".join(names)

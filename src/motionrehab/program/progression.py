@@ -19,7 +19,7 @@ in this order:
    sessions a week), hold if it has no progression
    rule or is at its maximum; else progress: reps or hold seconds + ``step`` (capped at
    ``maximum``); walking x (1 + step_pct/100), step_pct never above
-   ``walking_weekly_cap_pct`` (10 %), rounded down to 0.5 min or 10 m.
+   ``walking_weekly_cap_pct`` (10 %), rounded down to 0.5 min, or to 10 m (1 m below 100 m).
 6. Next phase: when the week had no flare and no unsettled pain, the phase has lasted at
    least ``min_weeks`` and every milestone was met by a measurement taken during the
    phase, the next phase's prescription starts. Walking carried over (the same id) still
@@ -137,10 +137,13 @@ def completion(exercise: Exercise, phase: Phase, sessions: Iterable[SessionLog])
 
 
 def _floor_walk(dose: Dose, factor: float) -> Dose:
-    # Rounded down so that rounding never breaks the weekly cap.
+    # Rounded down so that rounding never breaks the weekly cap; to 10 m from 100 m up, to 1 m below
+    # (else 10 % of a walk under 100 m rounds back to where it was, and it could never progress).
     if dose.minutes is not None:
         return replace(dose, minutes=max(1.0, math.floor(dose.minutes * factor * 2 + 1e-9) / 2))
-    return replace(dose, metres=max(50.0, math.floor((dose.metres or 0.0) * factor / 10 + 1e-9) * 10))
+    metres = (dose.metres or 0.0) * factor
+    grain = 10.0 if metres >= 100.0 else 1.0
+    return replace(dose, metres=max(50.0, math.floor(metres / grain + 1e-9) * grain))
 
 
 def _progressed(exercise: Exercise, dose: Dose, prescription: Prescription) -> Dose | None:

@@ -27,8 +27,8 @@ class ExerciseDone:
         reps_measured: repetitions whose form was judged by a measure (camera or sensor).
         reps_within_criteria: of those, the ones within the form criteria (no fault).
         dose_source: where the dose above comes from: 'measured' (camera or sensor),
-            'logged' (the patient's own log; used only when nothing was measured) or ''
-            (nothing recorded). Measured and logged dose are stored apart; the measured one wins.
+            'logged' (the patient's own log) or '' (nothing recorded). Measured and logged
+            dose are stored apart and never added; the larger one is used (measured on a tie).
     """
 
     exercise_id: str

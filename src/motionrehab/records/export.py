@@ -86,7 +86,7 @@ class ExerciseRow:
     walked_m: float
     reps_measured: int
     reps_within_criteria: int
-    dose_source: str  # 'measured' (camera or sensor), 'logged' (the patient's count; used only when nothing was measured) or ''
+    dose_source: str  # the dose above: 'measured' (camera or sensor), 'logged' (the patient's count; the larger is used) or ''
 
 
 @dataclass(frozen=True)

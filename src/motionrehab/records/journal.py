@@ -9,8 +9,8 @@ through :func:`store_work`:
   as clinic measurements (no session) and nothing counts as dose, because the red-flag
   screen comes before any exercise; a red flag that day refuses any exercise record.
 - Dose: judged repetitions (camera or sensor) and sensor walks are stored as 'measured';
-  the patient's own counts as 'logged'. Both are kept; adherence uses the measured dose
-  when there is one and says which it used.
+  the patient's own counts as 'logged'. Both are kept, never added (the same walk may be
+  logged and recorded); adherence uses the larger and says which it used.
 - Measurements are stored under their registered names (program.measurements).
 - The same recording (sha256 of its file or files) is stored once per patient and
   command; measuring it again stores nothing and says when it was stored.
@@ -24,10 +24,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from motionrehab.errors import InvalidDataError
-from motionrehab.measures.gait import GaitResult
-from motionrehab.measures.hip_hinge import HingeSetResult
 from motionrehab.program.measurements import check_measurement
 from motionrehab.program.prescription import HOLD_KINDS, REP_KINDS, WALK_KINDS, Prescription
 from motionrehab.program.progression import PlannedExercise, plan_session, state_for_week
@@ -37,6 +36,10 @@ from motionrehab.records.store import (
     SessionStore,
     StoredCheckIn,
 )
+
+if TYPE_CHECKING:  # the measures (and scipy) load only when a command measures something
+    from motionrehab.measures.gait import GaitResult
+    from motionrehab.measures.hip_hinge import HingeSetResult
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ def recheck_data(store: SessionStore, patient: str, *, compare: dt.date | None =
         pseudonym=patient, generated=generated, period_start=prescription.start_date, period_end=last_day, compare_visit=compare,
         latest_visit=latest_visit, measurements=visits, weeks=tuple(weeks), verdicts=tuple(verdicts), events=events,
         decisions=tuple(records), notes=tuple(notes), first_visit=first_visit,
-        stalls=tuple(s.describe() for s in detect_stalls(prescription, logs, measurements, today=today or last_day, reviews=reviews)),
+        stalls=tuple(s.describe() for s in detect_stalls(prescription, logs, measurements, today=today or last_day)),
         decisions_note=f"{holds} 'hold' decisions (dose kept) are not listed; `motionrehab export` has them all." if holds else "",
     )  # fmt: skip
 

@@ -19,7 +19,7 @@ uses it like this::
     recorder.add_repetition("hinge", set_index=1, t_start_s=2.0, t_end_s=8.1,
                             within_criteria=True, metrics={"trunk_inclination_deg": 38.5})
     recorder.add_walking("walk", minutes=12, metres=950)
-    recorder.add_measurement("walking_pain_free_m", 950)
+    recorder.add_measurement("walking_tolerance_m", 950)
     recorder.close(pain_after=3)
 
 Readers return frozen dataclasses: ``session_logs`` gives the program layer's
@@ -549,19 +549,24 @@ class SessionStore:
         walks_by: dict[tuple[int, str], Any] = {(r.exercise_performed_id, r.source): r for r in walk_rows}
         by_session: dict[int, list[ExerciseDone]] = {}
         for e in ex_rows:
-            # Measured and logged dose are kept apart; the measured one is used when there is one.
-            source = "measured" if (e.id, "measured") in reps_by or (e.id, "measured") in walks_by else \
-                "logged" if (e.id, "logged") in reps_by or (e.id, "logged") in walks_by else ""  # fmt: skip
-            reps, walk = reps_by.get((e.id, source)), walks_by.get((e.id, source))
-            measured = reps_by.get((e.id, "measured"))
             planned = Dose(sets=e.planned_sets, reps=e.planned_reps, hold_s=e.planned_hold_s, minutes=e.planned_minutes, metres=e.planned_metres)
-            by_session.setdefault(e.session_id, []).append(ExerciseDone(
-                exercise_id=e.exercise_id, planned=planned,
-                reps=int(reps.reps) if reps else 0, hold_s=float(reps.hold_s) if reps else 0.0,
-                minutes=float(walk.minutes) if walk else 0.0, metres=float(walk.metres) if walk else 0.0,
-                reps_measured=int(measured.measured) if measured else 0, reps_within_criteria=int(measured.good or 0) if measured else 0,
-                dose_source=source,
-            ))  # fmt: skip
+            measured = reps_by.get((e.id, "measured"))
+            candidates = []
+            for source in DOSE_SOURCES:  # measured first: it wins a tie
+                reps, walk = reps_by.get((e.id, source)), walks_by.get((e.id, source))
+                if reps is None and walk is None:
+                    continue
+                candidates.append(ExerciseDone(
+                    exercise_id=e.exercise_id, planned=planned,
+                    reps=int(reps.reps) if reps else 0, hold_s=float(reps.hold_s) if reps else 0.0,
+                    minutes=float(walk.minutes) if walk else 0.0, metres=float(walk.metres) if walk else 0.0,
+                    reps_measured=int(measured.measured) if measured else 0, reps_within_criteria=int(measured.good or 0) if measured else 0,
+                    dose_source=source,
+                ))  # fmt: skip
+            # Measured and logged dose are kept apart, never added (the same walk may be both logged and recorded):
+            # the session's dose is the larger of the two, and says which it is.
+            done = max(candidates, key=lambda c: c.done, default=ExerciseDone(exercise_id=e.exercise_id, planned=planned))
+            by_session.setdefault(e.session_id, []).append(done)
         return tuple(
             StoredSession(
                 id=r.id, status=r.status, ended_at=r.ended_at, dose_pct=r.dose_pct,
