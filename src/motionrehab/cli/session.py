@@ -192,7 +192,7 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
     phase = state.phase(prescription)
     guided = [item for item in plan.exercises if item.kind == "hip_hinge" and (exercise_id is None or item.exercise_id == exercise_id)]
     _echo({"event": "plan", "week": week, "phase": phase.name,
-           "exercises": [{"id": item.exercise_id, "kind": item.kind, "dose": item.dose.describe(), "note": item.note,
+           "exercises": [{"id": item.exercise_id, "kind": item.kind, "dose": item.dose.describe(), "note": item.note, "clinician_note": item.clinician_note,
                           "camera_guided": any(g.exercise_id == item.exercise_id for g in guided[:1])} for item in plan.exercises]})  # fmt: skip
     if not guided:
         raise InvalidDataError("no camera-guided exercise (hip hinge) is planned today" + (f" with id {exercise_id!r}" if exercise_id else ""),
