@@ -75,7 +75,7 @@ class Tables(HTMLParser):
         if tag == "svg":
             self._in_svg -= 1
         elif tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self.tables[-1][-1].append(" ".join(" ".join(self._cell).split()))
             self._cell = None
 
     def handle_data(self, data: str) -> None:

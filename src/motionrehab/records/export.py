@@ -463,7 +463,8 @@ def import_record(record: PatientRecord, store: SessionStore) -> None:
     Everything the export holds is written back with its times, so the store's readers give
     the same record again (new row ids: ``session_id`` and ``checkin_id`` are the target
     store's). Walking bouts come back as one bout per exercise and session (the export
-    keeps their sums); the red-flag screen keeps the positive answers only.
+    keeps the sum of the dose used, measured or logged); the red-flag screen keeps the
+    positive answers only.
     """
     if record.pseudonym in store.patients():
         raise InvalidDataError(f"'{record.pseudonym}' is already in the store", where=store.display_url,
@@ -499,13 +500,13 @@ def import_record(record: PatientRecord, store: SessionStore) -> None:
             ))  # fmt: skip
             if e.walked_min or e.walked_m:
                 conn.execute(sa.insert(t.walking).values(exercise_performed_id=performed[key], recorded_at=record_time(record, e.session_id),
-                                                         minutes=e.walked_min, metres=e.walked_m))  # fmt: skip
+                                                         minutes=e.walked_min, metres=e.walked_m, source=e.dose_source or "measured"))  # fmt: skip
         rep_ids = {}
         for r in record.repetitions:
             rep_ids[(r.session_id, r.exercise_id, r.set_index, r.rep_index)] = _insert(conn, t.repetitions, dict(
                 exercise_performed_id=performed[(r.session_id, r.exercise_id)], set_index=r.set_index, rep_index=r.rep_index,
                 recorded_at=r.recorded_at, t_start_s=r.t_start_s, t_end_s=r.t_end_s, hold_s=r.hold_s, within_criteria=r.within_criteria,
-                faults=r.faults.replace(";", ","),
+                faults=r.faults.replace(";", ","), source=r.source or "measured",
             ))  # fmt: skip
         for m in record.repetition_metrics:
             conn.execute(sa.insert(t.repetition_metrics).values(repetition_id=rep_ids[(m.session_id, m.exercise_id, m.set_index, m.rep_index)],
