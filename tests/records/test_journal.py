@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from motionrehab.errors import InvalidDataError
 from motionrehab.program.prescription import load_prescription
 from motionrehab.program.safety import RED_FLAG_IDS, CheckIn, evaluate_checkin
+from motionrehab.records import migrations
 from motionrehab.records.journal import Value, Work, log_work, store_work
-from motionrehab.records.store import SessionStore
+from motionrehab.records.store import SessionStore, migrate_store
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "prescription.yaml"
 P = "P-7F3A2C"
@@ -73,24 +74,29 @@ def test_a_clinic_measurement_without_a_check_in_is_kept_without_a_session(store
         store_work(store, P, Work("slr", values=(Value("slr_peak_deg", 49.0),)), at=DAY)
 
 
-def test_a_schema_1_store_is_migrated_legacy_names_renamed_and_sources_added(tmp_path):
+def test_revision_0003_renames_legacy_names_adds_sources_and_goes_back(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     SessionStore(url).close()
+    assert migrate_store(url, "0002")[1] == "0002"  # the store as it was before the vocabulary
     engine = sa.create_engine(url)
-    with engine.begin() as conn:  # back to what schema 1 was, with measurements under the old names
-        conn.execute(sa.text("ALTER TABLE repetitions DROP COLUMN source"))
-        conn.execute(sa.text("ALTER TABLE walking DROP COLUMN source"))
-        conn.execute(sa.text("DROP TABLE recordings"))
-        conn.execute(sa.text("DELETE FROM schema_version WHERE version = 2"))
+    with engine.begin() as conn:
+        assert "recordings" not in sa.inspect(conn).get_table_names()
         conn.execute(sa.text("INSERT INTO patients (id, pseudonym, created_at) VALUES (1, 'P-OLD', '2026-01-01 00:00:00')"))
-        for name, side in (("slr_right_deg", ""), ("slr_onset_left_deg", ""), ("walking_pain_free_m", ""), ("cadence_steps_per_min", "")):
-            conn.execute(sa.text("INSERT INTO measurements (patient_id, at, name, value, side) VALUES (1, '2026-01-02 09:00:00', :n, 1.0, :s)"), {"n": name, "s": side})
+        for name in ("slr_right_deg", "slr_onset_left_deg", "walking_pain_free_m", "cadence_steps_per_min"):
+            conn.execute(sa.text("INSERT INTO measurements (patient_id, at, name, value, side) VALUES (1, '2026-01-02 09:00:00', :n, 1.0, '')"), {"n": name})
     engine.dispose()
-    store = SessionStore(url)
-    assert store.schema_version() == 2
+    store = SessionStore(url)  # opening brings it to the newest revision
+    assert store.schema_revision() == migrations.head_revision()
     assert sorted((m.name, m.side) for m in store.measurements("P-OLD")) == [
         ("cadence_steps_per_min", ""), ("slr_onset_deg", "left"), ("slr_peak_deg", "right"), ("walking_tolerance_m", "")]
     with store.engine.connect() as conn:
         assert {c["name"] for c in sa.inspect(conn).get_columns("walking")} >= {"source"}
         assert conn.execute(sa.text("SELECT count(*) FROM recordings")).scalar() == 0
     store.close()
+    migrate_store(url, "0002")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        names = sorted(conn.execute(sa.text("SELECT name FROM measurements")).scalars())
+        assert "source" not in {c["name"] for c in sa.inspect(conn).get_columns("repetitions")}
+    engine.dispose()
+    assert names == ["cadence_steps_per_min", "slr_onset_left_deg", "slr_right_deg", "walking_pain_free_m"]

@@ -32,6 +32,7 @@ COMMANDS = {
     "session": "motionrehab.cli.session:session",
     "log": "motionrehab.cli.log:log",
     "today": "motionrehab.cli.today:today",
+    "migrate": "motionrehab.cli.migrate:migrate",
 }
 
 
