@@ -11,8 +11,8 @@ Flags, most urgent first (``FLAG_ORDER``):
    next morning, or new tingling or numbness, in the last ``RECENT_DAYS`` days.
 3. ``pacing_failure``: an exercise done beyond ``pacing_limit_pct`` of its planned dose in
    the last ``RECENT_DAYS`` days.
-4. ``stalled``: the progression engine progressed no exercise (and started no new phase)
-   in any of the last ``STALLED_WEEKS`` completed weeks: only holds and step-backs.
+4. ``stalled``: program.stalls.detect_stalls finds a stall (an exercise that could
+   progress held at the same dose for 3 weeks, or a milestone overdue).
 5. ``adherence_drop``: the last completed week's adherence is ``ADHERENCE_DROP_POINTS`` or
    more below the mean of the (up to) three weeks before it.
 6. ``recheck_due``: a recheck interval is over (``recheck_every_weeks``) and no
@@ -42,8 +42,9 @@ import sqlalchemy as sa
 from motionrehab.errors import InvalidDataError, MotionRehabError
 from motionrehab.program.adherence import score_week
 from motionrehab.program.prescription import Prescription, parse_prescription
-from motionrehab.program.progression import NEW_PHASE, PROGRESS, initial_state, replay
+from motionrehab.program.progression import initial_state, replay
 from motionrehab.program.proms import compare_proms, score_nrs
+from motionrehab.program.stalls import detect_stalls
 from motionrehab.records import accounts
 from motionrehab.records import store as st
 from motionrehab.records.recheck import flagged_events
@@ -60,8 +61,6 @@ FLAG_LABELS = {
 }
 RECENT_DAYS = 14
 """Flare-ups and pacing failures older than this are history, not a flag (the recheck report keeps them)."""
-STALLED_WEEKS = 3
-"""Completed weeks in a row without any progress before the program counts as stalled (project convention)."""
 ADHERENCE_DROP_POINTS = 20.0
 """A week this many composite points below the weeks before it is a drop (project convention)."""
 PAIN_WINDOW_DAYS = 7
@@ -199,10 +198,10 @@ def compute_row(store: SessionStore, book: accounts.Accounts, pseudonym: str, to
     # As program.adherence.weekly_scores, sharing this replay: each week against the state in force that week.
     states = [initial_state(prescription)] + [r.next_state for r in reviews_done]
     scores = [score_week(prescription, state, logs) for state in states]
-    if len(reviews_done) >= STALLED_WEEKS and not any(d.action in (PROGRESS, NEW_PHASE) for r in reviews_done[-STALLED_WEEKS:] for d in r.decisions):
-        last = reviews_done[-1].decisions
-        flags.append(Flag("stalled", f"no exercise progressed in weeks {completed - STALLED_WEEKS + 1}-{completed}"
-                          + (f"; week {completed}: {last[0].reason}" if last else "")))  # fmt: skip
+    stalls = detect_stalls(prescription, logs, measurements, today=today, reviews=reviews_done)
+    if stalls:
+        more = f" (+{len(stalls) - 1} more)" if len(stalls) > 1 else ""
+        flags.append(Flag("stalled", f"{stalls[0].text}; suggestion: {stalls[0].suggestion}{more}"))
     last_week = scores[completed - 1].composite if completed >= 1 else None
     earlier = [s.composite for s in scores[max(0, completed - 4) : completed - 1]]
     if last_week is not None and earlier and statistics.fmean(earlier) - last_week >= ADHERENCE_DROP_POINTS:
