@@ -89,7 +89,7 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    return value
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
 def _input_files(params: dict[str, Any]) -> dict[str, str]:

@@ -140,6 +140,14 @@ class VideoGaitRun:
     result: GaitResult
 
 
+@dataclass(frozen=True)
+class VideoGaitFile:
+    """A gait analysis of a pose-track file (CSV or Parquet): the tracks are read again only to draw."""
+
+    path: Path
+    result: GaitResult
+
+
 _SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
 
 
@@ -218,6 +226,10 @@ def write_plots(analysis: Any, folder: str | os.PathLike[str]) -> list[Path]:
         return [plot_hinge(analysis, out / "hinge_angle.png")]
     if isinstance(analysis, SlrCameraAnalysis):
         return [plot_slr(analysis, out / f"slr_{analysis.result.side}_trials.png")]
+    if isinstance(analysis, VideoGaitFile):
+        from motionrehab.capture.pose_parquet import read_pose_file
+
+        analysis = VideoGaitRun(tuple(read_pose_file(analysis.path).values()), analysis.result)
     if isinstance(analysis, VideoGaitRun):
         return [_save(gait_event_figure(analysis), out / "gait_events.png"), _save(gait_cycle_figure(analysis), out / "gait_cycle.png")]
     return []
