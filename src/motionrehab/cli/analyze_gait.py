@@ -1,7 +1,7 @@
 """`motionrehab analyze gait INPUT`: steps, cadence, strides and walking distance.
 
-INPUT is a pose-track CSV (side-view video already run through `motionrehab pose`), an
-inertial CSV (named columns with units, see docs/gait.md), a folder of inertial CSVs
+INPUT is a side-view video (run through the pose model here), a pose-track CSV (a video
+already run through `motionrehab pose`), an inertial CSV (named columns with units, see docs/gait.md), a folder of inertial CSVs
 (one per sensor), gaitmap's foot-IMU CSV, a mobgap trial folder or an Android
 accelerometer CSV. The analysis itself is in motionrehab.measures.gait_*.
 """
@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from motionrehab._files import make_private_dir, open_private
-from motionrehab.errors import InputFileError
 from motionrehab.measures.gait import GaitResult
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
@@ -82,6 +81,7 @@ def _write_outputs(result: GaitResult, out_dir: Path) -> list[Path]:
 @click.option("--leg-length-m", type=float, help="Leg length / lower-back sensor height (inverted pendulum).")
 @click.option("--pain-onset-s", type=float, help="Time of pain onset (s): reports walking tolerance.")
 @click.option("--treadmill-speed-m-s", type=float, help="Treadmill belt speed (video on a treadmill).")
+@click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video input.")
 def gait(
     input_path: Path,
     as_json: bool,
@@ -93,15 +93,18 @@ def gait(
     leg_length_m: float | None,
     pain_onset_s: float | None,
     treadmill_speed_m_s: float | None,
+    pose_model: Path | None,
 ) -> None:
-    """Steps, cadence, strides, symmetry, distance and walking tolerance from a walk."""
+    """Steps, cadence, strides, symmetry, distance and walking tolerance from a walk (video, pose CSV or inertial)."""
     if input_path.suffix.lower() in VIDEO_SUFFIXES:
-        raise InputFileError(
-            "video input needs pose estimation first",
-            where=str(input_path),
-            fix=f"run `motionrehab pose {input_path} --out poses.csv`, then `motionrehab analyze gait poses.csv`",
-        )
-    if _is_pose_csv(input_path):
+        from motionrehab.cli.inputs import patient_track
+        from motionrehab.measures.gait_video import analyze_video_gait
+
+        patient = patient_track(str(input_path), pose_model=pose_model)
+        click.echo(f"person: {patient.description}", err=True)
+        result = analyze_video_gait(patient.track, height_m=height_m, px_per_m=px_per_m,
+                                    treadmill_speed_m_s=treadmill_speed_m_s, pain_onset_s=pain_onset_s)  # fmt: skip
+    elif _is_pose_csv(input_path):
         from motionrehab.capture.pose_csv import read_pose_csv
         from motionrehab.measures.gait_video import analyze_video_gait
 
