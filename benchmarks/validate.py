@@ -48,7 +48,7 @@ class Pairs:
         self.source.append(source)
 
 
-def hinge_pairs(sets_per_profile: int, seed: int = 2026) -> list[Pairs]:
+def hinge_pairs(sets_per_profile: int, reps_per_set: int = 3, seed: int = 2026) -> list[Pairs]:
     """Hinge eccentric, pause, concentric (s) and peak hip flexion (deg) against the synthetic truth."""
     rng = np.random.default_rng(seed)
     reference = "synthetic truth (synth.exercises.hip_hinge_set)"
@@ -57,7 +57,7 @@ def hinge_pairs(sets_per_profile: int, seed: int = 2026) -> list[Pairs]:
     for profile in PROFILES:
         for _ in range(sets_per_profile):
             reps = [HingeRep(trunk_deg=rng.uniform(50, 70), eccentric_s=rng.uniform(1, 4), pause_s=rng.uniform(0, 2),
-                             concentric_s=rng.uniform(1, 4), rest_s=rng.uniform(1, 2)) for _ in range(3)]  # fmt: skip
+                             concentric_s=rng.uniform(1, 4), rest_s=rng.uniform(1, 2)) for _ in range(reps_per_set)]  # fmt: skip
             camera = PinholeCamera(roll_deg=rng.uniform(0, 10), yaw_deg=180.0 if rng.random() < 0.5 else 0.0)
             recording = hip_hinge_set(reps, camera=camera, realism=Realism(), seed=int(rng.integers(1_000_000)), profile=profile)
             result = analyze_hip_hinge_track(recording.track).result
@@ -114,7 +114,7 @@ def table(pairs: Pairs, stats: Agreement) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one set per profile (CI); default: the full run")
+    parser.add_argument("--quick", action="store_true", help="one set of 2 reps per profile (CI); default: the full run")
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for validation.md and validation/*.png (default docs/)")
     args = parser.parse_args(argv)
     sets = 1 if args.quick else 6
@@ -125,9 +125,10 @@ def main(argv: list[str] | None = None) -> int:
              + (" (--quick subset)." if args.quick else " (full run)."), "",
              "Statistics (motionrehab.validation): bias and 95 % limits of agreement (Bland & Altman 1986), ICC(2,1) "
              "(two-way random, absolute agreement, single measures; Shrout & Fleiss 1979), SEM = SD x sqrt(1 - ICC) and "
-             "MDC95 = 1.96 x sqrt(2) x SEM (Weir 2005). Synthetic sets: tempo 1-4 s, pauses 0-2 s, 3 reps per set, "
+             "MDC95 = 1.96 x sqrt(2) x SEM (Weir 2005). Synthetic sets: tempo 1-4 s, pauses 0-2 s, "
+             f"{2 if args.quick else 3} reps per set, "
              f"{sets} sets per movement profile, landmark noise 0.5 % of image height, 2 % drop-outs, left/right swaps.", ""]  # fmt: skip
-    for pairs in hinge_pairs(sets):
+    for pairs in hinge_pairs(sets, reps_per_set=2 if args.quick else 3):
         stats = agreement(pairs.measured, pairs.truth)
         slug = pairs.name.replace(" ", "_")
         bland_altman(pairs, stats, figures / f"{slug}.png")
