@@ -520,7 +520,8 @@ def analyze_hip_hinge_track(
     Raises UnusableViewError when the body is not in view (what to change is in the error).
     A side view is analysed fully; a front view for reps and lateral shift only.
     """
-    setup = check_camera_setup(track.landmarks_px, track.visibility, track.image_width_px, track.image_height_px, need_side_view=False)
+    setup = check_camera_setup(track.landmarks_px, track.visibility, track.image_width_px, track.image_height_px, need_side_view=False,
+                               world_m=track.world_m)  # fmt: skip
     if not setup.whole_body_in_view:
         raise UnusableViewError("the body is not fully in view: " + " ".join(setup.advice), where=track.source,
                                 fix="move the camera so hips, knees and ankles are visible")  # fmt: skip
