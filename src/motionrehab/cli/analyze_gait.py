@@ -16,7 +16,10 @@ from pathlib import Path
 import click
 
 from motionrehab._files import make_private_dir, open_private
+from motionrehab.cli.for_patient import PatientLink, for_patient
+from motionrehab.errors import InputFileError
 from motionrehab.measures.gait import GaitResult
+from motionrehab.records.journal import gait_work
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
 
@@ -77,6 +80,34 @@ def _write_outputs(result: GaitResult, out_dir: Path) -> list[Path]:
     return [summary, strides]
 
 
+def read_walk(input_path: Path, *, sensor_placement: str | None = None, side: str | None = None, height_m: float | None = None,
+              px_per_m: float | None = None, leg_length_m: float | None = None, pain_onset_s: float | None = None,
+              treadmill_speed_m_s: float | None = None, pose_model: Path | None = None) -> GaitResult:  # fmt: skip
+    """Analyse the walk in INPUT (video, pose-track file or inertial recording; module docstring)."""
+    if input_path.suffix.lower() in VIDEO_SUFFIXES:
+        from motionrehab.cli.inputs import patient_track
+        from motionrehab.measures.gait_video import analyze_video_gait
+
+        patient = patient_track(str(input_path), pose_model=pose_model)
+        click.echo(f"person: {patient.description}", err=True)
+        return analyze_video_gait(patient.track, height_m=height_m, px_per_m=px_per_m,
+                                  treadmill_speed_m_s=treadmill_speed_m_s, pain_onset_s=pain_onset_s)  # fmt: skip
+    if _is_pose_csv(input_path) or input_path.suffix.lower() in (".parquet", ".pq"):
+        from motionrehab.capture.pose_parquet import read_pose_file
+        from motionrehab.measures.gait_video import analyze_video_gait
+
+        result = analyze_video_gait(read_pose_file(input_path), height_m=height_m, px_per_m=px_per_m,
+                                    treadmill_speed_m_s=treadmill_speed_m_s, pain_onset_s=pain_onset_s)  # fmt: skip
+    else:
+        from motionrehab.measures.gait_imu import analyze_inertial_gait
+        from motionrehab.sensors.imu_csv import read_inertial_input
+
+        loaded = read_inertial_input(input_path, placement=sensor_placement, side=None if side == "both" else side)
+        result = analyze_inertial_gait(loaded.recordings, leg_length_m=leg_length_m or loaded.sensor_height_m,
+                                       pain_onset_s=pain_onset_s)  # fmt: skip
+    return result
+
+
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -90,6 +121,9 @@ def _write_outputs(result: GaitResult, out_dir: Path) -> list[Path]:
 @click.option("--pain-onset-s", type=float, help="Time of pain onset (s): reports walking tolerance.")
 @click.option("--treadmill-speed-m-s", type=float, help="Treadmill belt speed (video on a treadmill).")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video input.")
+@click.option("--pain-free", is_flag=True, help="With --patient: no pain during the walk (its walking tolerance is the whole walk).")
+@click.option("--exercise", "exercise_id", default=None, help="With --patient: the prescribed walk this counts for (default: today's walking exercise).")
+@for_patient
 def gait(
     input_path: Path,
     as_json: bool,
@@ -102,29 +136,16 @@ def gait(
     pain_onset_s: float | None,
     treadmill_speed_m_s: float | None,
     pose_model: Path | None,
+    pain_free: bool,
+    exercise_id: str | None,
+    patient_link: PatientLink,
 ) -> None:
-    """Steps, cadence, strides, symmetry, distance and walking tolerance from a walk (video, pose CSV or inertial)."""
-    if input_path.suffix.lower() in VIDEO_SUFFIXES:
-        from motionrehab.cli.inputs import patient_track
-        from motionrehab.measures.gait_video import analyze_video_gait
-
-        patient = patient_track(str(input_path), pose_model=pose_model)
-        click.echo(f"person: {patient.description}", err=True)
-        result = analyze_video_gait(patient.track, height_m=height_m, px_per_m=px_per_m,
-                                    treadmill_speed_m_s=treadmill_speed_m_s, pain_onset_s=pain_onset_s)  # fmt: skip
-    elif _is_pose_csv(input_path) or input_path.suffix.lower() in (".parquet", ".pq"):
-        from motionrehab.capture.pose_parquet import read_pose_file
-        from motionrehab.measures.gait_video import analyze_video_gait
-
-        result = analyze_video_gait(read_pose_file(input_path), height_m=height_m, px_per_m=px_per_m,
-                                    treadmill_speed_m_s=treadmill_speed_m_s, pain_onset_s=pain_onset_s)  # fmt: skip
-    else:
-        from motionrehab.measures.gait_imu import analyze_inertial_gait
-        from motionrehab.sensors.imu_csv import read_inertial_input
-
-        loaded = read_inertial_input(input_path, placement=sensor_placement, side=None if side == "both" else side)
-        result = analyze_inertial_gait(loaded.recordings, leg_length_m=leg_length_m or loaded.sensor_height_m,
-                                       pain_onset_s=pain_onset_s)  # fmt: skip
+    """Steps, cadence, strides, symmetry, distance and walking tolerance from a walk."""
+    result = read_walk(input_path, sensor_placement=sensor_placement, side=side, height_m=height_m, px_per_m=px_per_m,
+                       leg_length_m=leg_length_m, pain_onset_s=pain_onset_s, treadmill_speed_m_s=treadmill_speed_m_s,
+                       pose_model=pose_model)  # fmt: skip
+    if pain_free and pain_onset_s is not None:
+        raise InputFileError("give either --pain-onset-s or --pain-free", where="analyze gait")
     if out_dir is not None:
         for path in _write_outputs(result, out_dir):
             click.echo(f"wrote {path}", err=as_json)
@@ -132,3 +153,6 @@ def gait(
         click.echo(json.dumps(result.to_json_dict(), indent=2))
     else:
         click.echo(_text(result))
+    # A treadmill walk is measured, but it is not the prescribed walk outdoors.
+    patient_link.save(gait_work(result, exercise_id=exercise_id, pain_free=pain_free, counts_as_walk=treadmill_speed_m_s is None),
+                      inputs=[input_path], err=as_json)
