@@ -26,7 +26,12 @@ CASES = {
     "sit-to-stand-front": lambda profile, realism: hx.sit_to_stand([hx.Rep(), hx.Rep(valgus_deg=20.0), hx.Rep(lateral_lean_deg=8.0)], view="front", profile=profile, realism=realism),
     "plank": lambda profile, realism: hx.plank([hx.Rep(hold_s=6.0, sway_deg=3.0), hx.Rep(hold_s=6.0, sag_at_s=3.0), hx.Rep(hold_s=5.0, sag_at_s=2.0, sag_deg=14.0)], profile=profile, realism=realism),
     "side-plank": lambda profile, realism: hx.side_plank([hx.Rep(hold_s=6.0, sway_deg=3.0), hx.Rep(hold_s=6.0, sag_at_s=3.0)], profile=profile, realism=realism),
+    "neural-glide": lambda profile, realism: hx.neural_glide([hx.Rep(), hx.Rep(trunk_deg=12.0), hx.Rep(sway_deg=3.0)], profile=profile, realism=realism),
+    "hamstring-stretch": lambda profile, realism: hx.hamstring_stretch([hx.Rep(move_s=2.0, hold_s=6.0, back_s=2.0, sway_deg=3.0), hx.Rep(move_s=2.0, hold_s=6.0, back_s=2.0, sag_at_s=2.0, sag_deg=25.0)], profile=profile, realism=realism),
+    "lumbar-extension": lambda profile, realism: hx.lumbar_extension([hx.Rep(move_s=2.0, hold_s=1.0, back_s=2.0), hx.Rep(move_s=2.0, hold_s=1.0, back_s=2.0, trunk_deg=30.0), hx.Rep(move_s=2.0, hold_s=4.0, back_s=2.0, sway_deg=2.0)], profile=profile, realism=realism),
+    "thoracic-rotation": lambda profile, realism: hx.thoracic_rotation([hx.Rep(move_s=2.0, hold_s=1.0, back_s=2.0)] * 2 + [hx.Rep(move_s=2.0, hold_s=1.0, back_s=2.0, trunk_deg=15.0), hx.Rep(move_s=2.0, hold_s=4.0, back_s=2.0, sway_deg=3.0)], profile=profile, realism=realism),
 }  # fmt: skip
+FRONT_CASES = ("squat-front", "sit-to-stand-front", "side-plank", "thoracic-rotation")
 
 
 def _exercise(case: str) -> str:
@@ -38,7 +43,7 @@ def _exercise(case: str) -> str:
 def test_matches_truth_over_profiles(case, profile):
     recording = CASES[case](profile, None)
     result = analyze_exercise(EXERCISES[_exercise(case)], recording.track).result
-    assert result.view == ("front" if case.endswith("front") or case == "side-plank" else "side")
+    assert result.view == ("front" if case in FRONT_CASES else "side")
     check_against_truth(result, recording, timing=not case.endswith("front"))
 
 
@@ -47,6 +52,20 @@ def test_with_landmark_noise(case):
     recording = CASES[case]("minimum_jerk", Realism())
     result = analyze_exercise(EXERCISES[_exercise(case)], recording.track).result
     check_against_truth(result, recording, timing=False)
+
+
+@pytest.mark.parametrize(("trunk_deg", "neck_deg", "sway_m", "faults"), [(0.0, 0.0, 0.0, ()), (8.0, 30.0, 0.1, ("forward_head", "sway_back")), (7.0, 0.0, 0.0, ("trunk_lean",))])
+def test_posture_check(trunk_deg, neck_deg, sway_m, faults):
+    recording = hx.standing_posture(trunk_deg=trunk_deg, neck_deg=neck_deg, sway_m=sway_m)
+    result = analyze_exercise(EXERCISES["posture"], recording.track).result
+    assert "assumed level" in result.notes[0]
+    check_against_truth(result, recording, timing=False)
+    assert set(recording.events[0].faults) == set(faults)
+
+
+def test_a_standing_recording_is_refused_for_the_seated_slider():
+    with pytest.raises(UnusableViewError, match="standing"):
+        analyze_exercise(EXERCISES["neural-glide"], hx.squat(1).track)
 
 
 def test_a_plank_filmed_from_the_front_is_refused_with_advice():

@@ -12,7 +12,10 @@ from motionrehab.cli.lazy import LazyGroup
 
 #: the exercise library's command names (listed here so `--help` imports no library code);
 #: tests/cli check that it matches motionrehab.measures.exercises.EXERCISES
-LIBRARY_EXERCISES = ("bridge", "squat", "sit-to-stand", "chair-stand", "plank", "side-plank")
+LIBRARY_EXERCISES = (
+    "bridge", "squat", "sit-to-stand", "chair-stand", "plank", "side-plank",
+    "neural-glide", "hamstring-stretch", "lumbar-extension", "thoracic-rotation", "posture",
+)  # fmt: skip
 
 
 class AnalyzeGroup(LazyGroup):

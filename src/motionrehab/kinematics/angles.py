@@ -47,6 +47,15 @@ Angles, degrees (0 position; sign):
   the other (a sagging plank). Plank and side-plank alignment.
 - body_line_elevation_deg: the ankle mid -> shoulder mid line from true horizontal; positive
   with the shoulders higher (0 lying flat, about 10-15 in a forearm plank, 90 standing).
+- neck_inclination_deg: shoulder mid -> ear mid from true vertical; 0 with the ear above the
+  shoulder, positive with the ear forward (a forward head, or the neck flexing). Its
+  complement 90 - neck_inclination_deg stands in for the craniovertebral angle (horizontal to
+  the C7 -> tragus line; Yip, Chiu & Poon 2008, Man Ther 13:148), with the shoulder in
+  place of C7, which the pose model does not give: smaller by a few degrees than the CVA.
+- head_inclination_deg: shoulder mid -> the centroid of the 11 face landmarks (nose, eyes,
+  ears, mouth) from true vertical, positive forward. Moves with the neck's flexion like
+  neck_inclination_deg but averages 11 landmarks instead of 2 (a change of it is the neck's
+  movement; its level is not the CVA's).
 Frontal-view angles (image route only, person facing the camera):
 - pelvis_tilt_deg: left hip -> right hip line from true horizontal; positive when the
   right hip is lower.
@@ -182,6 +191,10 @@ def sagittal_angles(points: FloatArray, lying: bool) -> dict[str, FloatArray]:
     columns["hip_line_deviation_deg"] = -_signed(legs_up, -trunk_down, legs_normal)
     body_line = shoulder_mid - ankle_mid
     columns["body_line_elevation_deg"] = np.degrees(np.arctan2(body_line[:, 1], np.abs(body_line[:, 0])))
+    ear_mid = (points[:, _idx("left_ear")] + points[:, _idx("right_ear")]) / 2
+    columns["neck_inclination_deg"] = _from_vertical(ear_mid - shoulder_mid)
+    face = points[:, [_idx(name) for name in UPPER_BODY_LANDMARKS if not name.endswith("shoulder")]].mean(axis=1)
+    columns["head_inclination_deg"] = _from_vertical(face - shoulder_mid)
     for side in SIDES:
         hip, knee, ankle = (points[:, _idx(f"{side}_{j}")] for j in ("hip", "knee", "ankle"))
         heel, toe = points[:, _idx(f"{side}_heel")], points[:, _idx(f"{side}_foot_index")]
@@ -262,6 +275,26 @@ def pelvis_tilt_3d_deg(world_m: FloatArray, camera_roll_deg: float = 0.0) -> Flo
     hip_line = world_m[:, _idx("right_hip")] - world_m[:, _idx("left_hip")]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray(np.degrees(np.arcsin(np.clip(-(hip_line @ up) / np.linalg.norm(hip_line, axis=-1), -1.0, 1.0))))
+
+
+def axial_rotation_deg(world_m: FloatArray, left: str, right: str, camera_roll_deg: float = 0.0) -> FloatArray:
+    """shoulder_rotation_deg / pelvis_rotation_deg: a left-right landmark pair turned about the vertical, front view.
+
+    From MediaPipe's world landmarks (n, 33, 3) (camera axes: x right, y down, z away): the
+    pair's line in the horizontal plane against the image's horizontal (true up is -y turned
+    by the camera roll); 0 facing the camera squarely, positive when the LEFT landmark is
+    nearer the camera (the trunk turned towards the person's right). The apparent width alone
+    cannot give it: arccos(width / widest) is so steep near square-on that 1 % of width noise
+    reads as 8 deg. Its accuracy is that of the model's depth estimate. Wrapped into
+    [-90, 90) (a left/right swap of the pair reads the same). NaN where missing.
+    """
+    r = math.radians(camera_roll_deg)
+    across = np.array([math.cos(r), math.sin(r), 0.0])  # the true horizontal in the image plane, towards image right
+    line = world_m[:, _idx(right)] - world_m[:, _idx(left)]  # facing the camera this points to image left
+    with np.errstate(invalid="ignore"):
+        turned = np.degrees(np.arctan2(line[:, 2], -(line @ across)))
+    # a person facing the camera cannot turn past 90 deg; a left/right swap of the pair reads 180 off
+    return np.asarray((turned + 90.0) % 180.0 - 90.0)
 
 
 def compute_angles(track: PoseTrack, calibration: CameraCalibration | None = None, *, use_world: bool = False, frame: BodyFrame | None = None) -> AngleTable:

@@ -132,7 +132,9 @@ def still_posture(track: PoseTrack) -> NDArray[np.str_]:
     """(n,) per frame: 'standing', 'lying' or 'other' (sitting, kneeling, missing landmarks).
 
     Standing: trunk within 45 deg of the image vertical, head up, both legs bending less than
-    30 deg at the knee and the ankles below the hips. Lying: trunk within 45 deg of the image
+    30 deg at the knee, the ankles below the hips and the thighs upright (nearer vertical than
+    horizontal, and not foreshortened to under 60 % of the shank as a seated person's thighs
+    pointing at the camera are). Lying: trunk within 45 deg of the image
     horizontal. (Camera roll assumed under 45 deg, see the module docstring.)
     """
     up = image_to_up(track.landmarks_px, 0.0)
@@ -145,7 +147,11 @@ def still_posture(track: PoseTrack) -> NDArray[np.str_]:
             thigh, shank = knee - hip, ankle - knee
             cosine = np.sum(thigh * shank, axis=-1) / (np.linalg.norm(thigh, axis=-1) * np.linalg.norm(shank, axis=-1))
             bends.append(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
-            bends.append(np.where(ankle[:, 1] < hip[:, 1], 0.0, 180.0))  # ankle below the hip, or not standing
+            # not standing: the ankle not below the hip, the thigh nearer horizontal than vertical
+            # (sitting, seen from the side) or foreshortened to under 60 % of the shank (sitting, seen from the front)
+            thigh_length, shank_length = np.linalg.norm(thigh, axis=-1), np.linalg.norm(shank, axis=-1)
+            upright_thigh = (-thigh[:, 1] > np.abs(thigh[:, 0])) & (thigh_length >= 0.6 * shank_length)
+            bends.append(np.where((ankle[:, 1] < hip[:, 1]) & upright_thigh, 0.0, 180.0))
         legs_straight = np.nanmax(np.stack(bends), axis=0) < STRAIGHT_LEG_MAX_BEND_DEG
         standing = (from_vertical < UPRIGHT_TRUNK_MAX_DEG) & legs_straight
         lying = np.abs(from_vertical - 90.0) < 90.0 - UPRIGHT_TRUNK_MAX_DEG

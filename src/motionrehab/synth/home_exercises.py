@@ -528,3 +528,224 @@ def side_plank(holds: Sequence[Rep] | int = 1, *, camera: PinholeCamera | None =
     columns = {"hip_line_deviation_deg": deviation, "body_line_elevation_deg": measured_elevation}
     events = _hold_truths(line, rep_list, deviation, measured_elevation)
     return _record(stacked, line.t_s, columns, camera, realism, seed, f"synthetic side plank, {len(rep_list)} holds, {profile}", events)
+
+
+# ----------------------------------------------------------------------------- seated, supine and still
+
+
+_HEAD = ("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right")
+
+
+def _turn_head(points: FloatArray, neck_deg: float) -> FloatArray:
+    """Turn the head's landmarks about the shoulder midpoint in the sagittal (x, y) plane; positive flexes (ear forward)."""
+    if neck_deg == 0.0:
+        return points
+    centre = _mid(points, "left_shoulder", "right_shoulder")
+    r = -math.radians(neck_deg)  # forward (+x) from up (+y) is clockwise in (x, y)
+    rotation = np.array([[math.cos(r), -math.sin(r), 0.0], [math.sin(r), math.cos(r), 0.0], [0.0, 0.0, 1.0]])
+    points = points.copy()
+    index = [LANDMARK_INDEX[n] for n in _HEAD]
+    points[index] = (points[index] - centre) @ rotation.T + centre
+    return points
+
+
+def _head_inclination(frames: FloatArray) -> FloatArray:
+    """Shoulder mid -> face centroid from vertical in the world's sagittal (x, y) plane, positive forward (+x)."""
+    line = frames[:, [LANDMARK_INDEX[n] for n in _HEAD]].mean(axis=1) - _mid(frames, "left_shoulder", "right_shoulder")
+    return np.degrees(np.arctan2(line[:, 0], line[:, 1]))
+
+
+def _neck_inclination(frames: FloatArray) -> FloatArray:
+    """Shoulder mid -> ear mid from vertical in the world's sagittal (x, y) plane, positive forward (+x)."""
+    line = _mid(frames, "left_ear", "right_ear") - _mid(frames, "left_shoulder", "right_shoulder")
+    return np.degrees(np.arctan2(line[:, 0], line[:, 1]))
+
+
+def _seated(trunk_deg: float, knee_deg: float, height_m: float) -> Posture:
+    """Sitting on a chair: thighs horizontal, the shanks hanging by the knee flexion (90: feet flat below the knees)."""
+    leg = LegPosture(thigh_deg=90.0, shank_deg=90.0 - knee_deg, dorsiflexion_deg=0.0)
+    seat = (ANKLE_HEIGHT + SHANK) * height_m
+    return Posture(trunk_deg=trunk_deg, left=leg, right=leg, pelvis_m=(-THIGH * height_m, seat, 0.0))
+
+
+def neural_glide(reps: Sequence[Rep] | int = 3, *, camera: PinholeCamera | None = None, realism: Realism | None = None, seed: int = 0, height_m: float = 1.70,
+                 lead_in_s: float = 2.0, profile: MovementProfile = "minimum_jerk", seated_knee_deg: float = 90.0, neck_deg: float = -15.0) -> SyntheticRecording:  # fmt: skip
+    """Seated sliders filmed from the left side.
+
+    The knee extends to ``depth_deg`` flexion (default 30) while the neck turns by ``neck_deg`` (negative: the head goes back, a slider; positive: a
+    tensioner); ``trunk_deg`` (when given) is the rep's neck angle instead.
+    """
+    rep_list = [Rep()] * reps if isinstance(reps, int) else list(reps)
+    camera = camera or PinholeCamera(distance_m=3.0, target_m=(0.1, 0.8, 0.0))
+    line = _timeline(rep_list, camera.frame_rate_hz, lead_in_s, profile)
+    knee = np.full_like(line.t_s, seated_knee_deg)
+    neck = np.zeros_like(line.t_s)
+    for i, rep in enumerate(rep_list):
+        mine = line.rep_index == i
+        end = 30.0 if rep.depth_deg is None else rep.depth_deg
+        knee[mine] = seated_knee_deg - (seated_knee_deg - end) * (line.shape[mine] + rep.sway_deg / (seated_knee_deg - end) * line.sway[mine])
+        neck[mine] = (neck_deg if rep.trunk_deg is None else rep.trunk_deg) * line.shape[mine]
+    postures = [_seated(0.0, float(k), height_m) for k in knee]
+    frames = np.stack([_turn_head(body_points(p, height_m), float(n)) for p, n in zip(postures, neck, strict=True)])
+    truths = [posture_angles(p) for p in postures]
+    columns = {name: np.array([t[name] for t in truths]) for name in truths[0]}
+    columns["neck_inclination_deg"] = _neck_inclination(frames)
+    columns["head_inclination_deg"] = _head_inclination(frames)
+    events = []
+    for i, (rep, (start, top, leave, end)) in enumerate(zip(rep_list, line.times, strict=True)):
+        held = (line.t_s >= top) & (line.t_s <= leave)
+        knee_end = float(np.median(columns["left_knee_flexion_deg"][held]))
+        change = float(np.median(columns["head_inclination_deg"][held]) - columns["head_inclination_deg"][0])
+        values = {"knee_extension_range_deg": seated_knee_deg - knee_end, "knee_flexion_at_end_deg": knee_end, "neck_change_deg": change,
+                  "extension_s": rep.move_s, "return_s": rep.back_s}  # fmt: skip
+        events.append(RepTruth(i, start, top, leave, end, rep.hold_s, values, ("tensioning",) if change > 5.0 else ()))
+    return _record(frames, line.t_s, columns, camera, realism, seed, f"synthetic seated slider, {len(rep_list)} reps, {profile}", tuple(events))
+
+
+def hamstring_stretch(holds: Sequence[Rep] | int = 1, *, camera: PinholeCamera | None = None, realism: Realism | None = None, seed: int = 0, height_m: float = 1.70,
+                      lead_in_s: float = 2.0, profile: MovementProfile = "minimum_jerk") -> SyntheticRecording:  # fmt: skip
+    """Supine hamstring stretches of the left leg (near the camera), knee straight, to ``depth_deg`` hip flexion (default 60).
+
+    ``sag_at_s`` / ``sag_deg``: the knee bends by ``sag_deg`` from that many seconds into the hold.
+    """
+    rep_list = [Rep(move_s=2.0, hold_s=8.0, back_s=2.0, rest_s=2.0)] * holds if isinstance(holds, int) else list(holds)
+    camera = camera or PinholeCamera(distance_m=4.0, height_m=0.6, yaw_deg=0.0, target_m=(0.3, 0.6, 0.0), image_width_px=1920, image_height_px=1080)
+    line = _timeline(rep_list, camera.frame_rate_hz, lead_in_s, profile)
+    hip = np.zeros_like(line.t_s)
+    bend = np.zeros_like(line.t_s)
+    for i, rep in enumerate(rep_list):
+        mine = line.rep_index == i
+        hip[mine] = (60.0 if rep.depth_deg is None else rep.depth_deg) * line.shape[mine] + rep.sway_deg * line.sway[mine]
+        if rep.sag_at_s is not None:
+            bend[mine] = abs(rep.sag_deg) * step(line.t_s[mine], line.times[i][1] + rep.sag_at_s, 0.5) * line.shape[mine]
+    postures = []
+    for h_deg, b_deg in zip(hip, bend, strict=True):
+        raised = LegPosture(thigh_deg=float(h_deg), shank_deg=float(h_deg - b_deg), dorsiflexion_deg=0.0)
+        postures.append(Posture(trunk_deg=0.0, left=raised, right=LegPosture(), pelvis_m=(0.0, LYING_JOINT_HEIGHT * height_m, 0.0), body_pitch_deg=90.0))
+    frames = np.stack([body_points(p, height_m) for p in postures])
+    truths = [posture_angles(p) for p in postures]
+    columns = {name: np.array([t[name] for t in truths]) for name in truths[0]}
+    events = []
+    for i, (rep, (start, top, leave, end)) in enumerate(zip(rep_list, line.times, strict=True)):
+        held_until: float = leave
+        faults: tuple[str, ...] = ()
+        if rep.sag_at_s is not None and abs(rep.sag_deg) > 15.0:
+            # the knee passes 15 deg on its 0.5 s minimum-jerk bend; it stays past it
+            t = line.t_s
+            crossing = (t >= top + rep.sag_at_s) & (columns["left_knee_flexion_deg"] > 15.0)
+            held_until, faults = float(t[np.argmax(crossing)]), ("knee_bent",)
+        held = (line.t_s >= top) & (line.t_s <= held_until)
+        values = {name: float(np.median(columns[f"left_{column}"][held])) for name, column in
+                  (("hip_flexion_held_deg", "hip_flexion_deg"), ("knee_flexion_held_deg", "knee_flexion_deg"), ("leg_elevation_held_deg", "leg_elevation_deg"))}  # fmt: skip
+        events.append(RepTruth(i, start, top, held_until, end, held_until - top, values, faults))
+    return _record(frames, line.t_s, columns, camera, realism, seed, f"synthetic hamstring stretch, {len(rep_list)} holds, {profile}", tuple(events))
+
+
+def lumbar_extension(reps: Sequence[Rep] | int = 3, *, camera: PinholeCamera | None = None, realism: Realism | None = None, seed: int = 0, height_m: float = 1.70,
+                     lead_in_s: float = 2.0, profile: MovementProfile = "minimum_jerk") -> SyntheticRecording:  # fmt: skip
+    """Standing back bends filmed from the left side.
+
+    The trunk goes back by ``depth_deg`` (default 25), the knees bent by ``trunk_deg`` degrees when given (a fault), feet flat.
+    """
+    rep_list = [Rep(move_s=2.0, hold_s=1.0, back_s=2.0)] * reps if isinstance(reps, int) else list(reps)
+    camera = camera or PinholeCamera(distance_m=3.0, target_m=(0.1, 0.9, 0.0))
+    line = _timeline(rep_list, camera.frame_rate_hz, lead_in_s, profile)
+    trunk, knee = np.zeros_like(line.t_s), np.zeros_like(line.t_s)
+    for i, rep in enumerate(rep_list):
+        mine = line.rep_index == i
+        trunk[mine] = -(25.0 if rep.depth_deg is None else rep.depth_deg) * line.shape[mine] - rep.sway_deg * line.sway[mine]
+        knee[mine] = (rep.trunk_deg or 0.0) * line.shape[mine]
+    postures = [_standing_posture(float(a), float(k), 0.0, 0.0, height_m) for a, k in zip(trunk, knee, strict=True)]
+    frames = np.stack([body_points(p, height_m) for p in postures])
+    truths = [posture_angles(p) for p in postures]
+    columns = {name: np.array([t[name] for t in truths]) for name in truths[0]}
+    events = []
+    for i, (rep, (start, top, leave, end)) in enumerate(zip(rep_list, line.times, strict=True)):
+        held = (line.t_s >= top) & (line.t_s <= leave)
+        values = {"extension_range_deg": -float(np.median(columns["trunk_inclination_deg"][held])),
+                  "hip_flexion_at_end_deg": float(np.median(columns["left_hip_flexion_deg"][held])),
+                  "knee_flexion_at_end_deg": float(np.median(columns["left_knee_flexion_deg"][held])), "bend_s": rep.move_s, "return_s": rep.back_s}  # fmt: skip
+        events.append(RepTruth(i, start, top, leave, end, rep.hold_s, values, ("knees_bent",) if values["knee_flexion_at_end_deg"] > 20.0 else ()))
+    return _record(frames, line.t_s, columns, camera, realism, seed, f"synthetic standing back bend, {len(rep_list)} reps, {profile}", tuple(events))
+
+
+def _turn_about_vertical(points: FloatArray, names: Sequence[str], deg: float, centre: FloatArray) -> None:
+    """Turn landmarks about the vertical through ``centre``; positive brings the LEFT side forward (+x): a turn to the right."""
+    r = math.radians(deg)
+    # (x, z) -> a rotation that moves the left side (z < 0) towards +x for positive angles
+    rotation = np.array([[math.cos(r), 0.0, -math.sin(r)], [0.0, 1.0, 0.0], [math.sin(r), 0.0, math.cos(r)]])
+    index = [LANDMARK_INDEX[n] for n in names]
+    points[index] = (points[index] - centre) @ rotation.T + centre
+
+
+_UPPER_BODY = (*_HEAD, "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
+               "left_pinky", "right_pinky", "left_index", "right_index", "left_thumb", "right_thumb")  # fmt: skip
+
+
+def thoracic_rotation(reps: Sequence[Rep] | int = 4, *, camera: PinholeCamera | None = None, realism: Realism | None = None, seed: int = 0, height_m: float = 1.70,
+                      lead_in_s: float = 2.0, profile: MovementProfile = "minimum_jerk") -> SyntheticRecording:  # fmt: skip
+    """Seated trunk turns filmed from the front.
+
+    Alternately to the right and left by ``depth_deg`` (default 40); ``trunk_deg`` (when given) turns the pelvis with it by that much (a fault).
+    """
+    rep_list = [Rep(move_s=2.0, hold_s=1.0, back_s=2.0)] * reps if isinstance(reps, int) else list(reps)
+    camera = camera or PinholeCamera(distance_m=3.0, yaw_deg=90.0, target_m=(0.0, 0.8, 0.0))
+    line = _timeline(rep_list, camera.frame_rate_hz, lead_in_s, profile)
+    shoulders, pelvis = np.zeros_like(line.t_s), np.zeros_like(line.t_s)
+    for i, rep in enumerate(rep_list):
+        mine = line.rep_index == i
+        sign = 1.0 if i % 2 == 0 else -1.0
+        shoulders[mine] = sign * ((40.0 if rep.depth_deg is None else rep.depth_deg) * line.shape[mine] + rep.sway_deg * line.sway[mine])
+        pelvis[mine] = sign * (rep.trunk_deg or 0.0) * line.shape[mine]
+    frames = []
+    for s_deg, p_deg in zip(shoulders, pelvis, strict=True):
+        points = body_points(_seated(0.0, 90.0, height_m), height_m)
+        centre = _mid(points, "left_hip", "right_hip")
+        _turn_about_vertical(points, _UPPER_BODY, float(s_deg), centre)
+        _turn_about_vertical(points, ("left_hip", "right_hip"), float(p_deg), centre)
+        frames.append(points)
+    columns = {"shoulder_rotation_deg": shoulders, "pelvis_rotation_deg": pelvis, "thoracic_rotation_deg": shoulders - pelvis}
+    events = []
+    for i, (rep, (start, top, leave, end)) in enumerate(zip(rep_list, line.times, strict=True)):
+        held = (line.t_s >= top) & (line.t_s <= leave)
+        rotation = float(np.median(columns["thoracic_rotation_deg"][held]))
+        p_deg = float(np.median(pelvis[held]))
+        values = {"rotation_deg": rotation, "rotation_range_deg": abs(rotation), "pelvis_rotation_deg": p_deg, "turn_s": rep.move_s, "return_s": rep.back_s}
+        events.append(RepTruth(i, start, top, leave, end, rep.hold_s, values, ("pelvis_turning",) if abs(p_deg) > 10.0 else ()))
+    return _record(np.stack(frames), line.t_s, columns, camera, realism, seed, f"synthetic seated thoracic rotation, {len(rep_list)} reps, {profile}", tuple(events))
+
+
+def standing_posture(*, trunk_deg: float = 0.0, neck_deg: float = 0.0, sway_m: float = 0.0, duration_s: float = 6.0, camera: PinholeCamera | None = None,
+                     realism: Realism | None = None, seed: int = 0, height_m: float = 1.70) -> SyntheticRecording:  # fmt: skip
+    """Standing still, filmed from the left side.
+
+    The trunk inclined by ``trunk_deg`` (forward +), the head forward by ``neck_deg`` and the hips pushed ``sway_m`` forward of the shoulder-ankle line; a
+    0.3 deg body sway at 0.3 Hz. The truth (``events[0].values``) is the posture check's values.
+    """
+    camera = camera or PinholeCamera(distance_m=3.0, target_m=(0.1, 0.9, 0.0))
+    t = np.arange(int(round(duration_s * camera.frame_rate_hz))) / camera.frame_rate_hz
+    sway = 0.3 * np.sin(2 * np.pi * 0.3 * t)
+    frames = []
+    for s in sway:
+        points = _turn_head(body_points(_standing_posture(trunk_deg + float(s), 0.0, 0.0, 0.0, height_m), height_m), neck_deg)
+        for name, share in (("left_hip", 1.0), ("right_hip", 1.0), ("left_knee", 0.5), ("right_knee", 0.5)):
+            points[LANDMARK_INDEX[name], 0] += share * sway_m
+        frames.append(points)
+    stacked = np.stack(frames)
+    neck = _neck_inclination(stacked)
+    shoulder, hip, ankle = (_mid(stacked, f"left_{j}", f"right_{j}")[:, :2] for j in ("shoulder", "hip", "ankle"))
+    trunk = shoulder - hip
+    legs_up = hip - ankle
+    # hips forward of the line: the trunk turns back from the legs' continuation (clockwise turns are forward here)
+    deviation = np.degrees(np.arctan2(legs_up[:, 0] * trunk[:, 1] - legs_up[:, 1] * trunk[:, 0], np.sum(legs_up * trunk, axis=-1)))
+    ear = _mid(stacked, "left_ear", "right_ear")[:, :2]
+    height = ear[:, 1] - ankle[:, 1]
+    columns = {"neck_inclination_deg": neck, "trunk_inclination_deg": np.degrees(np.arctan2(trunk[:, 0], trunk[:, 1])), "hip_line_deviation_deg": deviation}
+    values = {"craniovertebral_proxy_deg": 90.0 - float(np.median(neck)), "neck_inclination_deg": float(np.median(neck)),
+              "trunk_inclination_deg": float(np.median(columns["trunk_inclination_deg"])), "hip_line_deviation_deg": float(np.median(deviation))}  # fmt: skip
+    for part in ("ear", "shoulder", "hip", "knee"):
+        values[f"{part}_forward_pct"] = float(np.median(100.0 * (_mid(stacked, f"left_{part}", f"right_{part}")[:, 0] - ankle[:, 0]) / height))
+    faults = tuple(f for f, on in (("forward_head", values["craniovertebral_proxy_deg"] < 48.0), ("trunk_lean", abs(values["trunk_inclination_deg"]) > 5.0),
+                                   ("sway_back", values["hip_line_deviation_deg"] > 10.0)) if on)  # fmt: skip
+    events = (RepTruth(0, 0.0, 0.0, float(t[-1]), float(t[-1]), float(t[-1]), values, faults),)
+    return _record(stacked, t, columns, camera, realism, seed, "synthetic standing posture", events)

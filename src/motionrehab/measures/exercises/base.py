@@ -50,10 +50,21 @@ from motionrehab.events.repetitions import (
     RepetitionSegmenter,
     RepetitionThresholds,
 )
-from motionrehab.kinematics.angles import facing_side, pelvis_tilt_3d_deg
-from motionrehab.kinematics.calibration import CameraCalibration, image_to_up, still_posture
+from motionrehab.kinematics.angles import (
+    axial_rotation_deg,
+    facing_side,
+    pelvis_tilt_3d_deg,
+    to_body_frame,
+)
+from motionrehab.kinematics.calibration import (
+    CameraCalibration,
+    image_to_up,
+    still_frames,
+    still_posture,
+)
 from motionrehab.kinematics.measure import AngleMeasurement, measure_angles
 from motionrehab.kinematics.view import FRONTAL_MIN_RATIO, SIDE_ON_MAX_RATIO
+from motionrehab.signals.filters import hampel, lowpass_zero_phase
 
 FloatArray = NDArray[np.float64]
 
@@ -208,6 +219,10 @@ class Exercise:
         notes: sentences every result carries.
         summarize: extra keys of the result from its repetitions and the patient's details
             (``age_years``, ``sex``): a clinic test's score (the 30-second chair stand).
+        static: a still check (posture): one hold, the longest still stretch, no movement.
+        roll_from_person: estimate the camera roll from the person's still stretch (False when
+            the person's own alignment is what is measured: the posture check).
+        cutoff_hz: the landmarks' low-pass cutoff (default CUTOFF_HZ, see there).
     """
 
     name: str
@@ -229,6 +244,9 @@ class Exercise:
     refuse_postures: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     summarize: Callable[[tuple[MeasuredRepetition, ...], Mapping[str, Any]], dict[str, Any]] | None = None
+    static: bool = False
+    roll_from_person: bool = True
+    cutoff_hz: float = 6.0
 
     @property
     def is_hold(self) -> bool:
@@ -537,6 +555,30 @@ def fit_phases(t_s: FloatArray, values: FloatArray, phases: RepetitionPhases, di
     )  # fmt: skip
 
 
+def _static(exercise: Exercise, measurement: AngleMeasurement, signals: dict[str, FloatArray], view: str, side: str) -> ExerciseAnalysis:
+    """A still check: the longest still stretch is one hold; its values are the stretch's medians."""
+    still = still_frames(measurement.cleaned)
+    notes = [measurement.calibration_note, *exercise.notes]
+    holds: tuple[MeasuredHold, ...] = ()
+    if still.any():
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], still.astype(int), [0]])))
+        starts, stops = edges[::2], edges[1::2]
+        k = int(np.argmax(stops - starts))
+        chosen = slice(int(starts[k]), int(stops[k]))
+        t = measurement.angles.t_s[chosen]
+        phases = RepetitionPhases(0, float(t[0]), float(t[0]), float(t[-1]), float(t[-1]), 0.0, float(t[-1] - t[0]), 0.0, math.nan, math.nan,
+                                  int(starts[k]), int(starts[k]), int(stops[k]) - 1, False)  # fmt: skip
+        window = RepWindow(phases, t, {name: values[chosen] for name, values in signals.items()}, {}, view, side)
+        values = exercise.measure(window)
+        faults, score, cue = judge(exercise, values, view)
+        holds = (MeasuredHold(0, float(t[0]), float(t[-1] - t[0]), values, faults, score, cue),)
+    else:
+        notes.append("no still stretch of 1 s: stand still for a few seconds for the check")
+    result = ExerciseResult(exercise=exercise, view=view, side=side, repetitions=(), holds=holds, partial_repetitions=0,
+                            not_assessed=not_assessed_in(exercise, view), notes=tuple(notes))  # fmt: skip
+    return ExerciseAnalysis(result=result, measurement=measurement)
+
+
 # ----------------------------------------------------------------------------- views and posture
 
 
@@ -605,17 +647,41 @@ def hip_rise_pct(landmarks_px: FloatArray, camera_roll_deg: float) -> FloatArray
         return np.asarray(np.where((lowest > 0) & np.isfinite(lowest), 100.0 * (height / lowest - 1.0), np.nan))
 
 
-def extra_signals(measurement: AngleMeasurement) -> dict[str, FloatArray]:
+def extra_signals(measurement: AngleMeasurement, cutoff_hz: float = CUTOFF_HZ) -> dict[str, FloatArray]:
     """Signals beside the AngleTable that exercises use (not joint angles).
 
-    ``hip_lowering_pct`` always; ``pelvis_tilt_3d_deg`` (kinematics.angles) when the track has
-    world landmarks.
+    ``hip_lowering_pct`` and ``hip_rise_pct`` always; ``pelvis_tilt_3d_deg`` (kinematics.angles)
+    when the track has world landmarks, and then ``shoulder_rotation_deg`` and
+    ``pelvis_rotation_deg`` (kinematics.angles.axial_rotation_deg), ``thoracic_rotation_deg``
+    (the shoulders' rotation relative to the pelvis) and its magnitude; ``<part>_forward_pct``:
+    the ear, shoulder, hip and knee (midpoints) forward of the ankles' plumb line, % of the
+    ankle-to-ear height (body frame: roll removed, forward = where the toes point).
     """
     roll = measurement.calibration.camera_roll_deg
     out = {"hip_lowering_pct": hip_lowering_pct(measurement.cleaned.landmarks_px, roll), "hip_rise_pct": hip_rise_pct(measurement.cleaned.landmarks_px, roll)}
+    # offsets forward of the ankles' plumb line, % of the ankle-to-ear height (the posture check)
+    body = to_body_frame(measurement.cleaned.landmarks_px, measurement.body_frame)
+    ankle = (body[:, LANDMARK_INDEX["left_ankle"]] + body[:, LANDMARK_INDEX["right_ankle"]]) / 2
+    ear = (body[:, LANDMARK_INDEX["left_ear"]] + body[:, LANDMARK_INDEX["right_ear"]]) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        height = ear[:, 1] - ankle[:, 1]
+        for part in ("ear", "shoulder", "hip", "knee"):
+            mid = (body[:, LANDMARK_INDEX[f"left_{part}"]] + body[:, LANDMARK_INDEX[f"right_{part}"]]) / 2
+            out[f"{part}_forward_pct"] = 100.0 * (mid[:, 0] - ankle[:, 0]) / height
     world = measurement.cleaned.world_m
     if world is not None:
-        out["pelvis_tilt_3d_deg"] = pelvis_tilt_3d_deg(world, roll)
+        rate = measurement.cleaned.frame_rate_hz
+
+        def cleaned(values: FloatArray) -> FloatArray:
+            # the world landmarks are not cleaned with the image ones: spikes (swaps) out, then low-pass
+            despiked, _ = hampel(values)
+            return lowpass_zero_phase(despiked, rate, cutoff_hz)
+
+        out["pelvis_tilt_3d_deg"] = cleaned(pelvis_tilt_3d_deg(world, roll))
+        shoulders = cleaned(axial_rotation_deg(world, "left_shoulder", "right_shoulder", roll))
+        pelvis = cleaned(axial_rotation_deg(world, "left_hip", "right_hip", roll))
+        out.update(shoulder_rotation_deg=shoulders, pelvis_rotation_deg=pelvis, thoracic_rotation_deg=shoulders - pelvis,
+                   thoracic_rotation_abs_deg=np.abs(shoulders - pelvis))  # fmt: skip
     return out
 
 
@@ -650,11 +716,19 @@ def analyze_exercise(
         UnusableViewError: the view or the posture does not suit the exercise.
     """
     found_view = _check_view(exercise, track, view)
-    measurement = measure_angles(track, calibration, lying=exercise.lying, cutoff_hz=CUTOFF_HZ)
+    extra_notes = []
+    if calibration is None and not exercise.roll_from_person:
+        calibration = CameraCalibration(0.0, method="assumed level", source="no calibration profile given")
+        extra_notes.append("the camera was assumed level: the person's own alignment cannot calibrate it; level the camera or give a calibration profile")
+    measurement = measure_angles(track, calibration, lying=exercise.lying, cutoff_hz=exercise.cutoff_hz)
+    if extra_notes:
+        measurement = replace(measurement, calibration_note=extra_notes[0])
     side = facing_side(measurement.cleaned)
     tracker = ExerciseTracker(exercise, view=found_view, side=side, expected_amplitude_deg=expected_amplitude_deg)
     signals = dict(measurement.angles.columns)
-    signals.update(extra_signals(measurement))
+    signals.update(extra_signals(measurement, exercise.cutoff_hz))
+    if exercise.static:
+        return _static(exercise, measurement, signals, found_view, side)
     names = list(signals)
     table = np.stack([signals[name] for name in names], axis=1)
     for t, row in zip(measurement.angles.t_s, table, strict=True):
