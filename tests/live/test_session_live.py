@@ -5,6 +5,7 @@ import pytest
 from motionrehab.capture.estimate import estimate_poses
 from motionrehab.capture.pose_estimator import PoseEstimator
 from motionrehab.capture.video import VideoFile
+from motionrehab.live.follower import PatientFollower
 from motionrehab.live.session import (
     Controls,
     ExerciseEvent,
@@ -45,6 +46,17 @@ def test_headless_live_run_of_a_real_clip_gives_the_offline_reps_and_metrics(sha
     for name in ("peak_hip_flexion_deg", "peak_trunk_inclination_deg", "knee_flexion_at_bottom_deg", "peak_shin_inclination_deg"):
         assert getattr(live, name) == pytest.approx(getattr(expected, name), abs=0.5), name
     assert '"event": "rep"' in result.events[1].to_json()
+
+
+@pytest.mark.realdata
+def test_the_one_person_follower_takes_over_when_the_patient_is_alone(shared_data, pose_model_path):
+    video = shared_data / "pose2sim" / "Demo_SinglePerson" / "cam01.mp4"
+    with PoseEstimator(pose_model_path, num_poses=2) as estimator, PoseEstimator(pose_model_path, num_poses=1) as single:
+        follower = PatientFollower(estimator, warmup_s=0.5, single=single, recheck_s=0.5)
+        seen = [follower.process(i, frame.t_s, frame.image_bgr).detection is not None for i, frame in enumerate(VideoFile(video))]
+    assert follower.alone_
+    # chosen after the 0.5 s warm-up (30 frames at 60 fps), then followed on every frame, rechecks included
+    assert seen[:30] == [False] * 30 and all(seen[30:])
 
 
 def test_keys_pause_skip_mark_and_quit():

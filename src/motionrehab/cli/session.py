@@ -144,12 +144,13 @@ class _OverlayWriter:
 @click.option("--rest-s", type=click.FloatRange(0, 600), default=60.0, show_default=True, help="Rest between sets, seconds.")
 @click.option("--speak", is_flag=True, help="Speak each cue (offline text-to-speech; needs the speech extra).")
 @click.option("--every-frame", is_flag=True, help="Analyse every frame, never drop one (tests; slower than real time).")
+@click.option("--one-person", is_flag=True, help="Follow the patient with a one-person model once they are alone in view (faster; landmarks a few pixels off the two-person model's).")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task).")
 @click.option("--at", "at_text", default=None, help="Date and time of the session, YYYY-MM-DDTHH:MM (default: now).")
 @store_option
 def session(patient_arg: str | None, camera: int | None, source_args: tuple[str, ...], done_text: str | None, headless: bool, checkin_answers: str | None,
             prescription_path: Path | None, exercise_id: str | None, overlay_path: Path | None, rest_s: float, speak: bool, every_frame: bool,
-            pose_model: Path | None, at_text: str | None, store_url: str | None) -> None:  # fmt: skip
+            one_person: bool, pose_model: Path | None, at_text: str | None, store_url: str | None) -> None:  # fmt: skip
     """Run today's session: check-in, each exercise of the plan (camera-guided where it can be), closing check-in."""
     if camera is not None and source_args:
         raise InvalidDataError("give either --camera or --source, not both", where="session")
@@ -162,7 +163,7 @@ def session(patient_arg: str | None, camera: int | None, source_args: tuple[str,
         prescription = _prescription(store, patient_arg, prescription_path)
         patient = patient_arg or prescription.patient
         _run(store, prescription, patient, at, answers, camera=camera, sources=sources, done=done, headless=headless, exercise_id=exercise_id,
-             overlay_path=overlay_path, rest_s=rest_s, speak=speak, every_frame=every_frame, pose_model=pose_model)  # fmt: skip
+             overlay_path=overlay_path, rest_s=rest_s, speak=speak, every_frame=every_frame, one_person=one_person, pose_model=pose_model)  # fmt: skip
     finally:
         store.close()
 
@@ -273,7 +274,7 @@ def _record_by_answer(recorder: Any, item: Any, done: dict[str, str], headless: 
 
 def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, answers: dict[str, str], *, camera: int | None,
          sources: dict[str, Path], done: dict[str, str], headless: bool, exercise_id: str | None, overlay_path: Path | None, rest_s: float,
-         speak: bool, every_frame: bool, pose_model: Path | None) -> None:  # fmt: skip
+         speak: bool, every_frame: bool, pose_model: Path | None, one_person: bool = False) -> None:  # fmt: skip
     # 1. check-in: a red flag is stored (flagged for the clinician) and ends the session here
     pain = _pain(answers, "pain", "Pain now, 0 (none) to 10 (worst imaginable)")
     tingling = _yes_no(answers, "tingling", "Tingling (pins and needles) in the leg now?")
@@ -310,7 +311,7 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
             exercise = phase.exercise(item.exercise_id)
             result = _camera_exercise(recorder, item, exercise, camera=camera, source_path=guided[item.exercise_id], headless=headless,
                                       overlay_path=overlay_path if not results else None, rest_s=rest_s, speak=speak, every_frame=every_frame,
-                                      pose_model=pose_model)  # fmt: skip
+                                      pose_model=pose_model, one_person=one_person)  # fmt: skip
             results.append(result)
             if result.quit_early:
                 break
@@ -330,7 +331,7 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
 
 
 def _camera_exercise(recorder: Any, item: Any, exercise: Exercise, *, camera: int | None, source_path: Path | None, headless: bool,
-                     overlay_path: Path | None, rest_s: float, speak: bool, every_frame: bool, pose_model: Path | None) -> Any:  # fmt: skip
+                     overlay_path: Path | None, rest_s: float, speak: bool, every_frame: bool, pose_model: Path | None, one_person: bool = False) -> Any:  # fmt: skip
     from motionrehab.capture.model_files import resolve_pose_model
     from motionrehab.capture.pose_estimator import PoseEstimator
     from motionrehab.capture.video import Camera, VideoFile
@@ -402,14 +403,17 @@ def _camera_exercise(recorder: Any, item: Any, exercise: Exercise, *, camera: in
             handler(image, t_s)
 
     try:
-        with PoseEstimator(model.path, num_poses=2) as estimator:
+        # --one-person: two people looked for until the patient is known to be alone, then one (live.follower: about half
+        # the inference time; its landmarks differ from the two-person model's by a few pixels, so not the default)
+        with PoseEstimator(model.path, num_poses=2) as estimator, PoseEstimator(model.path, num_poses=1) as one_model:
+            single = one_model if one_person else None
             loop: ExerciseLoop
             if item.kind == "hip_hinge":
                 loop = ExerciseLoop(estimator, exercise_id=exercise_id, sets=sets, reps_per_set=reps, criteria=criteria_for(exercise), frame_rate_hz=fps,
-                                    rest_s=rest_s, on_event=on_event, on_frame=on_frame, controls=controls)  # fmt: skip
+                                    rest_s=rest_s, on_event=on_event, on_frame=on_frame, controls=controls, single=single)  # fmt: skip
             else:
                 loop = LibraryExerciseLoop(estimator, exercise=BY_KIND[item.kind], exercise_id=exercise_id, sets=sets, reps_per_set=reps, frame_rate_hz=fps,
-                                           rest_s=rest_s, on_event=on_event, on_frame=on_frame, controls=controls)  # fmt: skip
+                                           rest_s=rest_s, on_event=on_event, on_frame=on_frame, controls=controls, single=single)  # fmt: skip
             result = run_exercise(loop, source, lockstep=every_frame, stop_when_done=True)
     finally:
         if overlay is not None:

@@ -169,13 +169,14 @@ class ExerciseLoop:
         on_event: called with each ExerciseEvent as it happens (print, record, speak).
         on_frame: called with each drawn frame (BGR) and its media time (overlay file, window).
         warmup_s: seconds before the patient is chosen among the people in view.
+        single: a one-person estimator to follow the patient with once they are alone in view (live.follower).
     """
 
     def __init__(self, estimator: PoseEstimator, *, exercise_id: str, sets: int, reps_per_set: int, criteria: HingeCriteria, frame_rate_hz: float,
                  rest_s: float = DEFAULT_REST_S, on_event: Callable[[ExerciseEvent], None] | None = None,
                  on_frame: Callable[[NDArray[np.uint8], float], None] | None = None, warmup_s: float = 0.5,
-                 controls: Controls | None = None) -> None:  # fmt: skip
-        self.follower = PatientFollower(estimator, warmup_s=warmup_s)
+                 controls: Controls | None = None, single: PoseEstimator | None = None) -> None:  # fmt: skip
+        self.follower = PatientFollower(estimator, warmup_s=warmup_s, single=single)
         self.exercise_id = exercise_id
         self.sets = max(1, sets)
         self.reps_per_set = max(1, reps_per_set)
@@ -297,15 +298,16 @@ class LibraryExerciseLoop(ExerciseLoop):
         estimator: an open PoseEstimator (the caller closes it).
         exercise: the library's definition.
         exercise_id, sets, reps_per_set, frame_rate_hz, rest_s, on_event, on_frame, warmup_s,
-            controls: as ExerciseLoop.
+            controls, single: as ExerciseLoop.
     """
 
     def __init__(self, estimator: PoseEstimator, *, exercise: Exercise, exercise_id: str, sets: int, reps_per_set: int, frame_rate_hz: float,
                  rest_s: float = DEFAULT_REST_S, on_event: Callable[[ExerciseEvent], None] | None = None,
                  on_frame: Callable[[NDArray[np.uint8], float], None] | None = None, warmup_s: float = 0.5,
-                 controls: Controls | None = None) -> None:  # fmt: skip
+                 controls: Controls | None = None, single: PoseEstimator | None = None) -> None:  # fmt: skip
         super().__init__(estimator, exercise_id=exercise_id, sets=sets, reps_per_set=1 if exercise.is_hold else reps_per_set, criteria=HingeCriteria(),
-                         frame_rate_hz=frame_rate_hz, rest_s=rest_s, on_event=on_event, on_frame=on_frame, warmup_s=warmup_s, controls=controls)  # fmt: skip
+                         frame_rate_hz=frame_rate_hz, rest_s=rest_s, on_event=on_event, on_frame=on_frame, warmup_s=warmup_s, controls=controls,
+                         single=single)  # fmt: skip
         self.exercise = exercise
         self.live: LiveExerciseMeasure | None = None
         self._status = exercise.setup
