@@ -1,6 +1,6 @@
 """`motionrehab analyze gait INPUT`: steps, cadence, strides and walking distance.
 
-INPUT is a pose-track CSV (side-view video already run through `motionrehab pose`), an
+INPUT is a pose-track CSV or Parquet file (side-view video already run through `motionrehab pose`), an
 inertial CSV (named columns with units, see docs/gait.md), a folder of inertial CSVs
 (one per sensor), gaitmap's foot-IMU CSV, a mobgap trial folder or an Android
 accelerometer CSV. The analysis itself is in motionrehab.measures.gait_*.
@@ -48,6 +48,13 @@ def _text(result: GaitResult) -> str:
     if result.walking_tolerance is not None:
         tol = result.walking_tolerance
         lines.append(f"Walking tolerance: {tol.time_s:.0f} s, {show(tol.distance_m, 'm', 1)} before pain onset")
+    for number, bout in enumerate(result.bouts, start=1):
+        lines.append(f"Bout {number}: {bout.t_start_s:.1f}-{bout.t_end_s:.1f} s, {bout.steps} steps "
+                     f"({bout.left_steps} left, {bout.right_steps} right), {show(bout.cadence_steps_per_min, 'steps/min')}, "
+                     f"{show(bout.distance_m, 'm', 2)}, {show(bout.speed_m_per_s, 'm/s', 2)}")  # fmt: skip
+    if result.turns:
+        lines.append(f"Turns: {len(result.turns)} (" + ", ".join(f"{t.angle_deg:+.0f} deg at {t.t_start_s:.1f} s"
+                                                             for t in result.turns) + ")")  # fmt: skip
     lines.append(f"Method: {result.method}")
     lines.extend(f"Note: {note}" for note in result.notes)
     return "\n".join(lines)
@@ -101,11 +108,11 @@ def gait(
             where=str(input_path),
             fix=f"run `motionrehab pose {input_path} --out poses.csv`, then `motionrehab analyze gait poses.csv`",
         )
-    if _is_pose_csv(input_path):
-        from motionrehab.capture.pose_csv import read_pose_csv
+    if _is_pose_csv(input_path) or input_path.suffix.lower() in (".parquet", ".pq"):
+        from motionrehab.capture.pose_parquet import read_pose_file
         from motionrehab.measures.gait_video import analyze_video_gait
 
-        result = analyze_video_gait(read_pose_csv(input_path), height_m=height_m, px_per_m=px_per_m,
+        result = analyze_video_gait(read_pose_file(input_path), height_m=height_m, px_per_m=px_per_m,
                                     treadmill_speed_m_s=treadmill_speed_m_s, pain_onset_s=pain_onset_s)  # fmt: skip
     else:
         from motionrehab.measures.gait_imu import analyze_inertial_gait

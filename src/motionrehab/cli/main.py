@@ -30,6 +30,8 @@ COMMANDS = {
     "import": "motionrehab.cli.import_record:import_",
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
+    "batch": "motionrehab.cli.batch:batch",
+    "migrate": "motionrehab.cli.migrate:migrate",
 }
 
 
@@ -43,9 +45,9 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop)."""
+    """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop or, for batch, some recordings failed)."""
     try:
-        cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
     except SafetyStop as stop:
         click.echo(str(stop), err=True)
         return 3
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except click.exceptions.Exit as done:
         return int(done.exit_code)
-    return 0
+    return status if isinstance(status, int) else 0  # ctx.exit(n) inside a command returns n here
 
 
 if __name__ == "__main__":

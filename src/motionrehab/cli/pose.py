@@ -1,4 +1,4 @@
-"""`motionrehab pose INPUT --out DIR`: pose landmarks of every person in a video, as a pose-track CSV.
+"""`motionrehab pose INPUT --out DIR`: pose landmarks of every person in a video, as a pose-track CSV (or Parquet).
 
 INPUT is a video file, or a camera index (0, 1, ...) with --seconds. The work is done by
 motionrehab.capture.estimate.estimate_poses; this command prints its summary.
@@ -27,6 +27,8 @@ from motionrehab.capture.video import open_video_source
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task); default: $MOTIONREHAB_POSE_MODEL, cache, download.")
 @click.option("--model-variant", type=click.Choice(VARIANTS), default="full", show_default=True, help="Which official model to use when no path is given.")
 @click.option("--seconds", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--format", "file_format", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="Pose-track file format: CSV, or Parquet (typed, compressed; for pandas/Spark).")
 def pose(
     input_path: str,
     out_dir: Path,
@@ -35,6 +37,7 @@ def pose(
     pose_model: Path | None,
     model_variant: str,
     seconds: float,
+    file_format: str,
 ) -> None:
     """Estimate the pose of every person in INPUT (a video file or a camera index) and write a pose-track CSV."""
     model = resolve_pose_model(pose_model, variant=model_variant)
@@ -51,7 +54,12 @@ def pose(
         result = estimate_poses(source, model=model, max_people=max_people, progress=progress)
     stem = f"camera{input_path}" if is_camera else Path(input_path).stem
     folder = make_private_dir(out_dir)
-    csv_path = write_pose_csv(folder / f"{stem}_pose.csv", result.tracks)
+    if file_format == "parquet":
+        from motionrehab.capture.pose_parquet import write_pose_parquet
+
+        csv_path = write_pose_parquet(folder / f"{stem}_pose.parquet", result.tracks)
+    else:
+        csv_path = write_pose_csv(folder / f"{stem}_pose.csv", result.tracks)
     click.echo(f"Pose model: {model.path} ({model.origin})")
     click.echo(f"Frames: {result.frames_read} read, {result.frames_with_person} with a person")
     for track in result.tracks:

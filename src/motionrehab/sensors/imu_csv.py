@@ -30,7 +30,9 @@ import numpy as np
 
 from motionrehab._files import open_private
 from motionrehab.errors import InputFileError
+from motionrehab.sensors.apdm_h5 import is_apdm_h5, read_apdm_h5
 from motionrehab.sensors.imu_recording import ImuRecording
+from motionrehab.sensors.sanity import check_axes, conform_units
 
 ACC_COLUMNS = ("acc_x_m_s2", "acc_y_m_s2", "acc_z_m_s2")
 GYR_COLUMNS = ("gyr_x_deg_s", "gyr_y_deg_s", "gyr_z_deg_s")
@@ -68,6 +70,73 @@ def is_imu_csv(path: str | os.PathLike[str]) -> bool:
     return False
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def _decode(raw: bytes, path: Path, line: int) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputFileError(
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})",
+            where=f"{path}, line {line}",
+            fix="save the file as UTF-8 (motionrehab writes UTF-8)",
+        ) from None
+
+
+def _read_samples_fast(path: Path, header_offset: int, header: list[str], wanted: list[str]) -> np.ndarray | None:
+    """(samples, len(wanted)) float64 from Arrow's CSV reader in blocks; None when a row needs the careful reader.
+
+    Rows whose wanted cells are all empty are dropped (as the row-by-row reader drops blank rows).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if len(set(header)) != len(header):
+        return None
+    blocks = []
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(header_offset)
+            reader = pacsv.open_csv(
+                handle,
+                read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=8 << 20),
+                convert_options=pacsv.ConvertOptions(column_types={name: pa.float64() for name in wanted}, include_columns=wanted,
+                                                     null_values=[""]),  # 'nan' parses as NaN itself
+            )
+            for batch in reader:
+                block = np.empty((batch.num_rows, len(wanted)))
+                for j, name in enumerate(wanted):
+                    block[:, j] = batch.column(name).to_numpy(zero_copy_only=False)
+                blocks.append(block[~np.isnan(block).all(axis=1)])
+    except pa.ArrowInvalid:
+        return None
+    return np.vstack(blocks) if blocks else np.empty((0, len(wanted)))
+
+
+def _read_samples_by_row(path: Path, header_offset: int, header_line: int, header: list[str], wanted: list[str]) -> np.ndarray:
+    """The careful reader: cell by cell, naming the line and column of the first bad cell."""
+    with open(path, "rb") as handle:
+        handle.seek(header_offset)
+        handle.readline()
+        rows = [(number, next(csv.reader([_decode(raw, path, number)]), [])) for number, raw in enumerate(handle, start=header_line + 1)]
+    index = [header.index(name) for name in wanted]
+    data = np.empty((len(rows), len(wanted)))
+    kept = 0
+    for line_number, row in rows:
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            raise InputFileError(
+                f"row has {len(row)} cells, the header has {len(header)}",
+                where=f"{path}, line {line_number}",
+                fix="the file may be truncated; remove the incomplete last row",
+            )
+        data[kept] = [_float(row[i], path, line_number, name) for i, name in zip(index, wanted, strict=True)]
+        kept += 1
+    return data[:kept]
+
+
 def read_imu_csv(
     path: str | os.PathLike[str],
     *,
@@ -78,20 +147,29 @@ def read_imu_csv(
 ) -> ImuRecording:
     """Read a motionrehab inertial CSV (see module docstring) into an ImuRecording.
 
+    Time in ms/us/ns, acceleration in g or milli-g and angular rate in rad/s are
+    recognised and converted, each stated in the recording's ``notes``
+    (sensors/sanity.py).
+
     Raises:
         InputFileError: missing file, missing columns, non-numeric cells or no placement.
-        InvalidDataError: from ImuRecording (time order, units that look like g, ...).
+        InvalidDataError: time order, implausible units, or axes that contradict the
+            declared convention (gravity not on the up axis, swapped foot axes).
     """
     file = Path(path)
     if not file.is_file():
         raise InputFileError("file not found", where=str(file), fix="check the path")
     meta: dict[str, str] = {}
-    rows: list[list[str]] = []
     header: list[str] | None = None
     header_line = 0
-    with open(file, encoding="utf-8", newline="") as handle:
-        lines = iter(enumerate(handle, start=1))
-        for number, line in lines:
+    offset = 0
+    with open(file, "rb") as handle:
+        while raw := handle.readline():
+            header_line += 1
+            start, offset = offset, offset + len(raw)
+            if header_line == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+            line = _decode(raw, file, header_line)
             if line.startswith("#"):
                 key, _, value = line[1:].partition(":")
                 meta[key.strip().lower()] = value.strip()
@@ -99,11 +177,10 @@ def read_imu_csv(
             if not line.strip():
                 continue
             header = [name.strip() for name in next(csv.reader([line]))]
-            header_line = number
+            offset = start  # the header row's first byte: both sample readers skip that row
             break
-        if header is None:
-            raise InputFileError("no header row", where=str(file), fix=f"first row: {','.join(REQUIRED_COLUMNS)}")
-        rows = list(csv.reader(line for _, line in lines))
+    if header is None:
+        raise InputFileError("no header row", where=str(file), fix=f"first row: {','.join(REQUIRED_COLUMNS)}")
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise InputFileError(
@@ -113,22 +190,9 @@ def read_imu_csv(
         )
     has_mag = all(name in header for name in MAG_COLUMNS)
     wanted = list(REQUIRED_COLUMNS) + (list(MAG_COLUMNS) if has_mag else [])
-    index = [header.index(name) for name in wanted]
-    data = np.empty((len(rows), len(wanted)))
-    kept = 0
-    for offset, row in enumerate(rows):
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        line_number = header_line + 1 + offset
-        if len(row) < len(header):
-            raise InputFileError(
-                f"row has {len(row)} cells, the header has {len(header)}",
-                where=f"{file}, line {line_number}",
-                fix="the file may be truncated; remove the incomplete last row",
-            )
-        data[kept] = [_float(row[i], file, line_number, name) for i, name in zip(index, wanted, strict=True)]
-        kept += 1
-    data = data[:kept]
+    fast = _read_samples_fast(file, offset, header, wanted)
+    data = fast if fast is not None else _read_samples_by_row(file, offset, header_line, header, wanted)
+    kept = len(data)
     if kept < 2:
         raise InputFileError(f"only {kept} sample row(s)", where=str(file), fix="record at least a few seconds")
     chosen_placement = placement or meta.get("placement")
@@ -138,17 +202,23 @@ def read_imu_csv(
             where=str(file),
             fix="add a line '# placement: foot' (or shin, lower_back, phone) before the header, or pass the placement",
         )
-    return ImuRecording(
-        t_s=data[:, 0],
-        acc_m_s2=data[:, 1:4],
-        gyr_deg_s=data[:, 4:7],
+    # units and axes checked against physics (sensors/sanity.py): unambiguous unit mistakes
+    # are converted and stated in the recording's notes, the rest are clear errors
+    conformed = conform_units(data[:, 0], data[:, 1:4], data[:, 4:7], where=str(file))
+    recording = ImuRecording(
+        t_s=conformed.t_s,
+        acc_m_s2=conformed.acc_m_s2,
+        gyr_deg_s=conformed.gyr_deg_s,
         mag_uT=data[:, 7:10] if has_mag else None,
         placement=chosen_placement,
         side=side or meta.get("side", "none"),
         axis_convention=axis_convention or meta.get("axis_convention", "device"),
         device=device if device is not None else meta.get("device", ""),
         source=str(file),
+        notes=conformed.notes,
     )
+    check_axes(recording)
+    return recording
 
 
 def write_imu_csv(path: str | os.PathLike[str], recording: ImuRecording) -> Path:
@@ -322,7 +392,8 @@ def read_inertial_input(
     - a folder of such CSVs (one per sensor, e.g. left and right foot);
     - gaitmap's two-header-row foot CSV (both feet, or ``side``);
     - a mobgap trial folder (``imu.csv`` + ``meta.json``: lower back, with sensor height);
-    - an Android accelerometer CSV without header (Oxford step-counter layout: phone).
+    - an Android accelerometer CSV without header (Oxford step-counter layout: phone);
+    - an APDM Opal HDF5 file (all its sensors, or those at ``placement``).
 
     ``placement`` (foot, shank, lower_back, phone) overrides what the file says.
     """
@@ -347,6 +418,11 @@ def read_inertial_input(
         return InertialInput(recordings, None, f"folder of {len(files)} inertial CSV file(s)")
     if is_imu_csv(source):
         return InertialInput((read_imu_csv(source, placement=wanted, side=side),), None, "inertial CSV")
+    if is_apdm_h5(source):
+        recordings = read_apdm_h5(source, placement=wanted)
+        if side in ("left", "right"):
+            recordings = tuple(r for r in recordings if r.side in (side, "none"))
+        return InertialInput(recordings, None, "APDM Opal HDF5 recording")
     if _looks_like_gaitmap(source):
         sides = [side] if side in ("left", "right") else ["left", "right"]
         return InertialInput(tuple(read_gaitmap_imu_csv(source, s) for s in sides), None, "gaitmap foot IMU CSV")
