@@ -35,9 +35,9 @@ def test_bridge_json_out_and_patient_store(tmp_path, capsys):
     # a second set: what changed since the first one
     assert main(args) == 0
     again = json.loads(capsys.readouterr().out)
-    assert any(line.startswith("bridge_reps: 2.0") for line in again["changes_since_last"])
+    assert any(line.startswith("bridge_reps_count: 2.0") for line in again["changes_since_last"])
     names = {row[0] for row in sqlite3.connect(store).execute("select name from measurements")}
-    assert {"bridge_reps", "bridge_score", "bridge_hold_s", "bridge_hip_extension_at_top_deg"} <= names
+    assert {"bridge_reps_count", "bridge_score_pct", "bridge_hold_s", "bridge_hip_extension_at_top_deg"} <= names
 
 
 def test_plank_text_and_wrong_view_exit_2(tmp_path, capsys):

@@ -17,19 +17,23 @@ from typing import Any
 import click
 
 from motionrehab._files import make_private_dir, open_private, write_private_text
+from motionrehab.cli.for_patient import PatientLink, for_patient
+
+#: a summary value's unit from its name's ending (names end with their unit)
+_UNITS = (("_deg", "deg"), ("_s", "s"), ("_pct", "%"), ("_count", "count"))
 
 
 def summary_measurements(result: Any) -> dict[str, float]:
-    """The set's summary values stored under --patient, named ``<exercise kind>_<value>``.
+    """The set's summary values stored under --patient, named ``<exercise kind>_<value>`` (each ending with its unit).
 
     Repetitions (or holds) counted, the score, the mean hold, and the mean of every value
-    each repetition reports (units in the names).
+    each repetition reports, plus a clinic test's numbers (the chair stand's count).
     """
     kind = result.exercise.kind
     items = result.holds if result.exercise.is_hold else result.repetitions
-    out: dict[str, float] = {f"{kind}_reps": float(result.reps) if not result.exercise.is_hold else float(len(items))}
+    out: dict[str, float] = {f"{kind}_{'holds' if result.exercise.is_hold else 'reps'}_count": float(len(items))}
     if result.score is not None:
-        out[f"{kind}_score"] = float(result.score)
+        out[f"{kind}_score_pct"] = float(result.score)
     holds = [item.duration_s if result.exercise.is_hold else item.hold_s for item in items]
     holds = [h for h in holds if math.isfinite(h)]
     if holds:
@@ -37,30 +41,51 @@ def summary_measurements(result: Any) -> dict[str, float]:
     names = {name for item in items for name in item.values}
     for name in sorted(names):
         values = [item.values[name] for item in items if name in item.values and math.isfinite(item.values[name])]
-        if values:
+        if values and name.endswith(tuple(suffix for suffix, _ in _UNITS)):
             out[f"{kind}_{name}"] = sum(values) / len(values)
-    for name, value in result.extra.items():
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            out[f"{kind}_{name}"] = float(value)
+    if "chair_stands_30s" in result.extra:
+        out[f"{kind}_stands_in_30_s_count"] = float(result.extra["chair_stands_30s"])
     return out
 
 
-def _store_and_compare(store_url: str | None, patient: str, result: Any) -> list[str]:
-    """Store the summary; one line per value that was stored before: previous -> now."""
-    from motionrehab.cli.program import open_store
+def register_summary(result: Any) -> None:
+    """Register the summary's quantities in the measurement vocabulary (program.measurements), so the store accepts them.
 
-    store = open_store(store_url)
+    Descriptive values: no direction of improvement and no change threshold is claimed for them.
+    """
+    from motionrehab.program.measurements import NEITHER, NO_CHANGE_JUDGED, register
+
+    for name in summary_measurements(result):
+        unit = next(u for suffix, u in _UNITS if name.endswith(suffix))
+        words = name.removeprefix(result.exercise.kind + "_").rsplit("_", 1)[0].replace("_", " ")
+        register(name, unit, f"{result.exercise.title.capitalize()}, {words}", better=NEITHER, change_threshold=NO_CHANGE_JUDGED)
+
+
+def _store_and_compare(link: Any, input_arg: str, result: Any, *, err: bool) -> list[str]:
+    """Store the set through the shared --patient helper (cli.for_patient); one line per value stored before: previous -> now."""
+    from motionrehab.cli.program import open_store
+    from motionrehab.program.prescription import KINDS
+    from motionrehab.records.journal import Value, Work
+
+    register_summary(result)
+    summary = summary_measurements(result)
     lines = []
+    store = open_store(link.store_url)
     try:
-        for name, value in summary_measurements(result).items():
-            previous = store.measurements(patient, name)
+        for name, value in summary.items():
+            try:
+                previous = store.measurements(link.patient, name)
+            except Exception:  # noqa: BLE001 (a patient not yet in the store has no previous values)
+                previous = ()
             if previous:
                 last = previous[-1]
                 lines.append(f"{name}: {last.value:.1f} on {last.at.date()} -> {value:.1f} now ({value - last.value:+.1f})")
-            store.add_measurement(patient, name, value, side=result.side if result.view == "side" else "")
-        lines.append(f"saved to {store.display_url}")
     finally:
         store.close()
+    items = result.holds if result.exercise.is_hold else result.repetitions
+    kind = result.exercise.kind if result.exercise.kind in KINDS else None
+    work = Work(result.exercise.name, exercise_kind=kind, repetitions=tuple(items), values=tuple(Value(n, v) for n, v in summary.items()))
+    link.save(work, inputs=[input_arg], err=err)
     return lines
 
 
@@ -109,15 +134,14 @@ def make_command(name: str) -> click.Command:
     @click.argument("input_arg", metavar="INPUT")
     @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
     @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write the summary JSON, a CSV per repetition or hold, and angles.csv here.")
-    @click.option("--patient", help="Pseudonymous patient id: store this set's summary and show what changed since the last one.")
-    @click.option("--store", "store_url", metavar="URL", help="Session store: a SQLite file or database URL (default: $MOTIONREHAB_STORE, else the user data folder).")
+    @for_patient
     @click.option("--view", type=click.Choice(["side", "front"]), help="The camera's view (default: found from the recording).")
     @click.option("--age", "age_years", type=click.IntRange(0, 120), help="The patient's age in years (clinic tests compare with age norms).")
     @click.option("--sex", type=click.Choice(["female", "male"]), help="The patient's sex for the age norms of clinic tests.")
     @click.option("--calibration", "calibration_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Camera calibration profile.")
     @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
     @click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
-    def command(input_arg: str, as_json: bool, out_dir: Path | None, patient: str | None, store_url: str | None, view: str | None, age_years: int | None,
+    def command(input_arg: str, as_json: bool, out_dir: Path | None, patient_link: PatientLink, view: str | None, age_years: int | None,
                 sex: str | None, calibration_path: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
         from motionrehab.cli.inputs import patient_track
         from motionrehab.kinematics.calibration import CameraCalibration
@@ -131,10 +155,10 @@ def make_command(name: str) -> click.Command:
         if out_dir is not None:
             folder = _write_outputs(out_dir, result, analysis.measurement)
             click.echo(f"wrote {folder}", err=as_json)
-        changes = _store_and_compare(store_url, patient, result) if patient else []
+        changes = _store_and_compare(patient_link, input_arg, result, err=as_json) if patient_link else []
         if as_json:
             data = result.to_json_dict()
-            if patient:
+            if patient_link:
                 data["changes_since_last"] = changes
             click.echo(json.dumps(data, indent=2))
         else:

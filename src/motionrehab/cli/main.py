@@ -30,6 +30,8 @@ COMMANDS = {
     "import": "motionrehab.cli.import_record:import_",
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
+    "log": "motionrehab.cli.log:log",
+    "today": "motionrehab.cli.today:today",
     "batch": "motionrehab.cli.batch:batch",
     "migrate": "motionrehab.cli.migrate:migrate",
 }
