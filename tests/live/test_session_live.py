@@ -6,6 +6,7 @@ from motionrehab.capture.estimate import estimate_poses
 from motionrehab.capture.pose_estimator import PoseEstimator
 from motionrehab.capture.video import VideoFile
 from motionrehab.errors import UnusableViewError
+from motionrehab.live.follower import PatientFollower
 from motionrehab.live.session import (
     Controls,
     ExerciseEvent,
@@ -36,6 +37,17 @@ def test_headless_live_run_of_a_real_oblique_clip_refuses_the_view_as_offline_do
     assert [e.kind for e in result.events] == ["setup", "unusable_view", "end"]
     assert "at an angle" in result.events[0].message
     assert result.repetitions == ()
+
+
+@pytest.mark.realdata
+def test_the_one_person_follower_takes_over_when_the_patient_is_alone(shared_data, pose_model_path):
+    video = shared_data / "pose2sim" / "Demo_SinglePerson" / "cam01.mp4"
+    with PoseEstimator(pose_model_path, num_poses=2) as estimator, PoseEstimator(pose_model_path, num_poses=1) as single:
+        follower = PatientFollower(estimator, warmup_s=0.5, single=single, recheck_s=0.5)
+        seen = [follower.process(i, frame.t_s, frame.image_bgr).detection is not None for i, frame in enumerate(VideoFile(video))]
+    assert follower.alone_
+    # chosen after the 0.5 s warm-up (30 frames at 60 fps), then followed on every frame, rechecks included
+    assert seen[:30] == [False] * 30 and all(seen[30:])
 
 
 def test_keys_pause_skip_mark_and_quit():
