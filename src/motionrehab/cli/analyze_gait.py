@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from motionrehab._files import make_private_dir, open_private
+from motionrehab._files import make_output_dir, open_private
 from motionrehab.errors import InputFileError
 from motionrehab.measures.gait import GaitResult
 
@@ -54,7 +54,7 @@ def _text(result: GaitResult) -> str:
 
 
 def _write_outputs(result: GaitResult, out_dir: Path) -> list[Path]:
-    folder = make_private_dir(out_dir)
+    folder = make_output_dir(out_dir)
     summary = folder / "gait_summary.json"
     with open_private(summary, "w") as handle:
         json.dump(result.to_json_dict(), handle, indent=2)

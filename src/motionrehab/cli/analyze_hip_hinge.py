@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from motionrehab._files import make_private_dir, open_private, write_private_text
+from motionrehab._files import make_output_dir, open_private, write_private_text
 from motionrehab.cli.inputs import patient_track
 from motionrehab.errors import InputFileError
 from motionrehab.kinematics.angle_csv import write_angle_csv
@@ -115,7 +115,7 @@ def hip_hinge(input_arg: str, prescription: Path | None, phase: str | None, targ
     analysis = analyze_hip_hinge_track(patient.track, criteria=criteria, calibration=calibration, lumbar_flexion_deg=lumbar)
     result = analysis.result
     if out_dir is not None:
-        folder = make_private_dir(out_dir)
+        folder = make_output_dir(out_dir)
         write_private_text(folder / "hinge_summary.json", json.dumps(result.to_json_dict(), indent=2) + "\n")
         with open_private(folder / "hinge_repetitions.csv", "w", newline="") as handle:
             rows = [rep.to_json_dict() for rep in result.repetitions]

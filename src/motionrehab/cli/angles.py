@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from motionrehab._files import refuse_overwrite
 from motionrehab.cli.inputs import patient_track
 from motionrehab.kinematics.angle_csv import write_angle_csv
 from motionrehab.kinematics.calibration import CameraCalibration
@@ -25,9 +26,13 @@ from motionrehab.kinematics.measure import measure_angles
 @click.option("--cutoff-hz", default="auto", show_default=True, help="Low-pass cutoff in Hz, or 'auto' (Winter's residual analysis).")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
 @click.option("--seconds", type=click.FloatRange(min=1.0), default=30.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--force", is_flag=True, help="Replace the angle CSV and calibration profile if it already exists.")
 def angles(input_arg: str, out_path: Path, calibration_path: Path | None, save_calibration: Path | None, cutoff_hz: str,
-           pose_model: Path | None, seconds: float) -> None:  # fmt: skip
+           pose_model: Path | None, seconds: float, force: bool) -> None:  # fmt: skip
     """Write every joint and segment angle per frame of the patient in INPUT (pose CSV, video or camera index)."""
+    refuse_overwrite(out_path, force=force)
+    if save_calibration is not None:
+        refuse_overwrite(save_calibration, force=force, option="--save-calibration")
     patient = patient_track(input_arg, pose_model=pose_model, seconds=seconds)
     calibration = CameraCalibration.load(calibration_path) if calibration_path else None
     try:

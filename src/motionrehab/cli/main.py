@@ -7,12 +7,14 @@ them, exit status 2, no traceback. Anything else is a bug and keeps its tracebac
 from __future__ import annotations
 
 import sys
+import warnings
+from typing import Any
 
 import click
 
 from motionrehab import __version__
 from motionrehab.cli.lazy import LazyGroup
-from motionrehab.errors import MotionRehabError, SafetyStop
+from motionrehab.errors import MotionRehabError, MotionRehabWarning, SafetyStop
 
 COMMANDS = {
     "demo": "motionrehab.cli.demo:demo",
@@ -30,6 +32,7 @@ COMMANDS = {
     "import": "motionrehab.cli.import_record:import_",
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
+    "forget": "motionrehab.cli.forget:forget",
 }
 
 
@@ -44,13 +47,36 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop)."""
+    with warnings.catch_warnings():
+        # Our warnings are one line for a person; numpy's arithmetic RuntimeWarnings (mean of
+        # nothing, 0/0) are not for the user: the results say in words what was not measured.
+        warnings.simplefilter("once", MotionRehabWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.showwarning = _show_warning
+        return _run(argv)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def one_line(error: MotionRehabError) -> str:
+    """The error as one line: where: what. How to fix: fix."""
+    what = " ".join(error.what.split())
+    text = f"{error.where}: {what}" if error.where else what
+    if error.fix:
+        text += ("" if text.endswith((".", "!", "?")) else ".") + f" How to fix: {' '.join(error.fix.split())}"
+    return text
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
     except SafetyStop as stop:
         click.echo(str(stop), err=True)
         return 3
     except MotionRehabError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {one_line(error)}", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

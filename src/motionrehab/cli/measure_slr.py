@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from motionrehab._files import make_private_dir, open_private, write_private_text
+from motionrehab._files import make_output_dir, open_private, write_private_text
 from motionrehab.errors import InputFileError, MotionRehabError
 from motionrehab.measures.slr import (
     SlrChange,
@@ -201,7 +201,7 @@ def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str 
     summary = _summary(result, sensor, pairs, change, notes)
     summary["left_right_difference_deg"] = None if left_right is None else round(left_right, 2)
     if out_dir is not None:
-        folder = make_private_dir(out_dir)
+        folder = make_output_dir(out_dir)
         write_private_text(folder / "slr_summary.json", json.dumps(summary, indent=2) + "\n")
         with open_private(folder / "slr_trials.csv", "w", newline="") as handle:
             writer = csv.writer(handle)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from motionrehab._files import make_private_dir, write_private_text
+from motionrehab._files import make_output_dir, write_private_text
 from motionrehab.cli.measure_slr import parse_onset_times
 from motionrehab.measures.slump import SlumpResult, measure_slump_camera
 
@@ -57,7 +57,7 @@ def slump(input_arg: str, side: str, neck_flexed_onset_s: str | None, neck_relea
     result = measure_slump_camera(measured.angles, side, neck_flexed_onset_s=flexed, neck_released_onset_s=released)
     summary = result.to_json_dict() | {"notes": [patient.description, measured.calibration_note]}
     if out_dir is not None:
-        folder = make_private_dir(out_dir)
+        folder = make_output_dir(out_dir)
         write_private_text(folder / "slump_summary.json", json.dumps(summary, indent=2) + "\n")
         click.echo(f"wrote {folder}/slump_summary.json", err=as_json)
     if as_json:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from motionrehab._files import make_private_dir
+from motionrehab._files import child_path, make_output_dir, refuse_overwrite
 from motionrehab.capture.estimate import estimate_poses
 from motionrehab.capture.model_files import VARIANTS, resolve_pose_model
 from motionrehab.capture.overlay import write_overlay_video
@@ -27,6 +27,7 @@ from motionrehab.capture.video import open_video_source
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task); default: $MOTIONREHAB_POSE_MODEL, cache, download.")
 @click.option("--model-variant", type=click.Choice(VARIANTS), default="full", show_default=True, help="Which official model to use when no path is given.")
 @click.option("--seconds", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--force", is_flag=True, help="Replace the overlay video if it already exists.")
 def pose(
     input_path: str,
     out_dir: Path,
@@ -35,8 +36,11 @@ def pose(
     pose_model: Path | None,
     model_variant: str,
     seconds: float,
+    force: bool,
 ) -> None:
     """Estimate the pose of every person in INPUT (a video file or a camera index) and write a pose-track CSV."""
+    if overlay_path is not None:
+        refuse_overwrite(overlay_path, force=force, option="--overlay")
     model = resolve_pose_model(pose_model, variant=model_variant)
     is_camera = input_path.isdigit() and not Path(input_path).exists()
     # Open the source before the progress bar starts, so a bad file gives just its error.
@@ -50,8 +54,8 @@ def pose(
 
         result = estimate_poses(source, model=model, max_people=max_people, progress=progress)
     stem = f"camera{input_path}" if is_camera else Path(input_path).stem
-    folder = make_private_dir(out_dir)
-    csv_path = write_pose_csv(folder / f"{stem}_pose.csv", result.tracks)
+    folder = make_output_dir(out_dir)
+    csv_path = write_pose_csv(child_path(folder, f"{stem}_pose.csv"), result.tracks)
     click.echo(f"Pose model: {model.path} ({model.origin})")
     click.echo(f"Frames: {result.frames_read} read, {result.frames_with_person} with a person")
     for track in result.tracks:

@@ -157,15 +157,18 @@ def replay(folder: Path) -> None:
               help="How the sensor is strapped on: segment x,y,z in sensor axes (e.g. -z,y,x).")
 @click.option("--save", "save_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Profile file (default: calibration/sensor-<placement>-<side>.json).")
+@click.option("--force", is_flag=True, help="Replace the profile if it already exists.")
 def calibrate(csv_path: Path, posture: str, window_s: float, start_s: float | None, mounting: str,
-              save_path: Path | None) -> None:  # fmt: skip
+              save_path: Path | None, force: bool) -> None:  # fmt: skip
     """Zero a sensor on a still posture and save its sensor-to-segment profile under calibration/."""
     from motionrehab.sensors.calibration import calibrate_sensor, default_profile_path
     from motionrehab.sensors.imu_csv import read_imu_csv
 
     recording = read_imu_csv(csv_path)
     calibration = calibrate_sensor(recording, posture, start_s=start_s, window_s=window_s, mounting=mounting)
-    path = calibration.save(save_path or default_profile_path(recording.placement, recording.side))
+    from motionrehab._files import refuse_overwrite
+
+    path = calibration.save(refuse_overwrite(save_path or default_profile_path(recording.placement, recording.side), force=force, option="--save"))
     click.echo(f"{recording.placement} {recording.side}: gravity {calibration.gravity_m_s2:.3f} m/s^2, tilt correction "
                f"{calibration.tilt_correction_deg:.1f} deg, gyro bias "
                + ", ".join(f"{b:+.2f}" for b in calibration.gyro_bias_deg_s) + " deg/s")  # fmt: skip

@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -37,10 +38,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from motionrehab._files import make_private_dir, open_private, write_private_text
+from motionrehab._files import (
+    child_path,
+    make_private_dir,
+    open_private,
+    warn_if_shared,
+    write_private_text,
+)
 from motionrehab.errors import InputFileError, InvalidDataError
 from motionrehab.program.adherence import weekly_scores
 from motionrehab.program.prescription import Prescription, parse_prescription
+from motionrehab.pseudonym import check_pseudonym
 from motionrehab.records import store as store_tables
 from motionrehab.records.store import SessionStore
 
@@ -367,8 +375,8 @@ def _parse(text: Any, base: type, optional: bool, where: str) -> Any:
 
 
 def table_path(folder: str | os.PathLike[str], patient: str, kind: str, fmt: str) -> Path:
-    """Where the table of ``kind`` is written: ``<folder>/<pseudonym>_<kind>.<fmt>``."""
-    return Path(folder) / f"{patient}_{kind}.{fmt}"
+    """Where the table of ``kind`` is written: ``<folder>/<pseudonym>_<kind>.<fmt>`` (checked to stay inside ``folder``)."""
+    return child_path(folder, f"{check_pseudonym(patient)}_{kind}.{fmt}")
 
 
 def write_tables(record: PatientRecord, folder: str | os.PathLike[str], fmt: str, *, exported_at: dt.datetime) -> list[Path]:
@@ -379,7 +387,9 @@ def write_tables(record: PatientRecord, folder: str | os.PathLike[str], fmt: str
     """
     if fmt not in FORMATS:
         raise InvalidDataError(f"unknown table format {fmt!r}", where="export", fix=f"use one of {', '.join(FORMATS)}")
+    check_pseudonym(record.pseudonym)
     out = make_private_dir(folder)
+    warn_if_shared(out)
     written = []
     for kind, row_type in TABLES:
         path = table_path(out, record.pseudonym, kind, fmt)
@@ -396,7 +406,7 @@ def write_tables(record: PatientRecord, folder: str | os.PathLike[str], fmt: str
             write_private_text(path, json.dumps(objects, indent=1, ensure_ascii=False) + "\n")
         written.append(path)
     if record.prescription_yaml:
-        written.append(write_private_text(out / f"{record.pseudonym}_prescription.yaml", record.prescription_yaml))
+        written.append(write_private_text(child_path(out, f"{record.pseudonym}_prescription.yaml"), record.prescription_yaml))
     manifest = {
         "format": f"motionrehab-export/1 ({fmt})",
         "patient_pseudonym": record.pseudonym,
@@ -404,15 +414,29 @@ def write_tables(record: PatientRecord, folder: str | os.PathLike[str], fmt: str
         "exported_at": exported_at.isoformat(),
         "tables": [{"kind": kind, "file": table_path(out, record.pseudonym, kind, fmt).name, "rows": len(record.table(kind))} for kind, _ in TABLES],
     }
-    manifest_path = out / f"{record.pseudonym}_manifest.json"
+    manifest_path = child_path(out, f"{record.pseudonym}_manifest.json")
     write_private_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
     written.append(manifest_path)
     return written
 
 
+_OTHER_FILES = r"manifest\.json|prescription\.yaml|fhir_bundle\.json|measured_angles\.mot|session\d+_repetitions\.mot|recording_person\d+(?:_px)?\.trc|recording_angles\.mot"
+
+
+def exported_files(folder: str | os.PathLike[str], patient: str) -> list[Path]:
+    """The files directly in ``folder`` that an export of ``patient`` writes (tables, manifest, FHIR, OpenSim).
+
+    Exact names only (``P-1``'s files never match ``P-1_B``'s). A symbolic link is listed as
+    a link: deleting it removes the link, not its target.
+    """
+    kinds = "|".join(kind for kind, _ in TABLES)
+    pattern = re.compile(rf"{re.escape(check_pseudonym(patient))}_(?:(?:{kinds})\.(?:csv|json)|{_OTHER_FILES})")
+    return sorted(p for p in Path(folder).iterdir() if pattern.fullmatch(p.name) and (p.is_symlink() or p.is_file()))
+
+
 def read_tables(folder: str | os.PathLike[str], patient: str, fmt: str) -> PatientRecord:
     """Read back the tables :func:`write_tables` wrote (the inverse: the same PatientRecord)."""
-    manifest_path = Path(folder) / f"{patient}_manifest.json"
+    manifest_path = child_path(folder, f"{check_pseudonym(patient)}_manifest.json")
     if not manifest_path.is_file():
         raise InputFileError("no export manifest found", where=str(manifest_path), fix="export with `motionrehab export PATIENT --out DIR` first")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -440,7 +464,7 @@ def read_tables(folder: str | os.PathLike[str], patient: str, fmt: str) -> Patie
                 raise InvalidDataError(f"{len(cells)} cells, expected {len(fields)}", where=where)
             rows.append(row_type(*(_parse(cell, base, optional, f"{where}, {name}") for cell, (name, base, optional) in zip(cells, fields, strict=True))))
         tables[kind] = tuple(rows)
-    yaml_path = Path(folder) / f"{patient}_prescription.yaml"
+    yaml_path = child_path(folder, f"{patient}_prescription.yaml")
     prescription_yaml = yaml_path.read_text(encoding="utf-8") if yaml_path.is_file() else ""
     return PatientRecord(patient, since, **tables, prescription_yaml=prescription_yaml)
 

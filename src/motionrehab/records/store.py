@@ -357,6 +357,42 @@ class SessionStore:
         with self.engine.connect() as conn:
             return tuple(conn.execute(sa.select(patients.c.pseudonym).order_by(patients.c.pseudonym)).scalars())
 
+    def forget_patient(self, pseudonym: str) -> dict[str, int]:
+        """Delete every row of the patient, in one transaction; returns the rows deleted per table.
+
+        On SQLite the deleted pages are overwritten (``secure_delete``), the write-ahead log is
+        emptied and the file rebuilt (``VACUUM``), so the data is not left in free pages.
+        A PostgreSQL server reclaims the space at its next vacuum (docs/security.md).
+        """
+        deleted: dict[str, int] = {}
+        with self.engine.begin() as conn:
+            if self.is_sqlite:
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+            patient = self._patient_id(conn, pseudonym, create=False)
+            session_ids = sa.select(sessions.c.id).where(sessions.c.patient_id == patient)
+            performed_ids = sa.select(exercises_performed.c.id).where(exercises_performed.c.session_id.in_(session_ids))
+            rep_ids = sa.select(repetitions.c.id).where(repetitions.c.exercise_performed_id.in_(performed_ids))
+
+            def delete(table: sa.Table, where: Any) -> None:
+                deleted[table.name] = deleted.get(table.name, 0) + int(conn.execute(sa.delete(table).where(where)).rowcount or 0)
+
+            delete(repetition_metrics, repetition_metrics.c.repetition_id.in_(rep_ids))
+            delete(repetitions, repetitions.c.exercise_performed_id.in_(performed_ids))
+            delete(walking, walking.c.exercise_performed_id.in_(performed_ids))
+            delete(measurements, measurements.c.patient_id == patient)
+            delete(exercises_performed, exercises_performed.c.session_id.in_(session_ids))
+            delete(sessions, sessions.c.patient_id == patient)
+            # every other table holding the patient's id (including tables added by later schema versions)
+            for table in reversed(metadata.sorted_tables):
+                if table is not patients and "patient_id" in table.c and table.name not in deleted:
+                    delete(table, table.c.patient_id == patient)
+            delete(patients, patients.c.id == patient)
+        if self.is_sqlite:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.exec_driver_sql("VACUUM")
+        return deleted
+
     def assign_prescription(self, prescription: Prescription, yaml_text: str) -> int:
         """Store ``yaml_text`` (already parsed into ``prescription``) as the patient's current prescription."""
         with self.engine.begin() as conn:
