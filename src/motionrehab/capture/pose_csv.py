@@ -21,9 +21,11 @@ from typing import Any
 import numpy as np
 
 from motionrehab._files import open_private
+from motionrehab._text import open_text
 from motionrehab.capture.landmarks import LANDMARK_NAMES, N_LANDMARKS
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InputFileError, InvalidDataError
+from motionrehab.timebase import check_time_base
 
 FRAME_COLUMNS = ("t_s", "person_id", "image_width_px", "image_height_px")
 IMAGE_COLUMNS = tuple(
@@ -80,6 +82,10 @@ def write_pose_csv(path: str | os.PathLike[str], tracks: PoseTrack | Sequence[Po
     return Path(path)
 
 
+MAX_CAMERA_RATE_HZ = 1000.0
+"""Fastest frame rate believed in a pose track (high-speed phone video films at 240 fps)."""
+
+
 def _parse_float(text: str, where: str, column: str) -> float:
     if text == "":
         return math.nan
@@ -106,57 +112,59 @@ def read_pose_csv(path: str | os.PathLike[str]) -> dict[int, PoseTrack]:
         raise InputFileError(
             "pose-track CSV not found", where=str(source), fix="check the path; `motionrehab pose VIDEO --out DIR` makes one"
         )
+    handle = open_text(source, kind="pose-track CSV")
     try:
-        handle = source.open(newline="", encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(f"cannot open pose-track CSV: {exc.strerror}", where=str(source)) from exc
-    with handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise InputFileError("the file is empty", where=str(source), fix="export the pose track again")
-        missing = [c for c in (*FRAME_COLUMNS, *IMAGE_COLUMNS) if c not in header]
-        if missing:
+        return _read_pose_rows(csv.reader(handle), source)
+    except csv.Error as exc:
+        raise InputFileError(f"this is not a readable CSV ({exc})", where=str(source), fix="export the pose track again") from None
+
+
+def _read_pose_rows(reader: Any, source: Path) -> dict[int, PoseTrack]:
+    header = next(reader, None)
+    if header is None:
+        raise InputFileError("the file is empty", where=str(source), fix="export the pose track again")
+    missing = [c for c in (*FRAME_COLUMNS, *IMAGE_COLUMNS) if c not in header]
+    if missing:
+        raise InvalidDataError(
+            f"not a pose-track CSV: {len(missing)} required column(s) missing, first {missing[:3]}",
+            where=f"{source}, line 1",
+            fix="see docs/pose-track-csv.md for the columns",
+        )
+    has_world = all(c in header for c in WORLD_COLUMNS)
+    index = {name: i for i, name in enumerate(header)}
+    image_idx = [index[c] for c in IMAGE_COLUMNS]
+    world_idx = [index[c] for c in WORLD_COLUMNS] if has_world else []
+    per_person: dict[int, dict[str, Any]] = {}
+    for line_number, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        where = f"{source}, line {line_number}"
+        if len(row) != len(header):
             raise InvalidDataError(
-                f"not a pose-track CSV: {len(missing)} required column(s) missing, first {missing[:3]}",
-                where=f"{source}, line 1",
-                fix="see docs/pose-track-csv.md for the columns",
+                f"row has {len(row)} cells, the header has {len(header)}",
+                where=where,
+                fix="the file may be truncated; re-export it",
             )
-        has_world = all(c in header for c in WORLD_COLUMNS)
-        index = {name: i for i, name in enumerate(header)}
-        image_idx = [index[c] for c in IMAGE_COLUMNS]
-        world_idx = [index[c] for c in WORLD_COLUMNS] if has_world else []
-        per_person: dict[int, dict[str, Any]] = {}
-        for line_number, row in enumerate(reader, start=2):
-            if not row:
-                continue
-            where = f"{source}, line {line_number}"
-            if len(row) != len(header):
-                raise InvalidDataError(
-                    f"row has {len(row)} cells, the header has {len(header)}",
-                    where=where,
-                    fix="the file may be truncated; re-export it",
-                )
-            try:
-                person = int(row[index["person_id"]])
-                width = int(row[index["image_width_px"]])
-                height = int(row[index["image_height_px"]])
-            except ValueError:
-                raise InvalidDataError(
-                    "person_id, image_width_px and image_height_px must be whole numbers", where=where
-                ) from None
-            store = per_person.setdefault(person, {"t": [], "image": [], "world": [], "size": (width, height), "line": []})
-            if store["size"] != (width, height):
-                raise InvalidDataError(
-                    f"image size changes from {store['size']} to {(width, height)} for person {person}",
-                    where=where,
-                    fix="one pose-track CSV holds one recording at one image size",
-                )
-            store["t"].append(_parse_float(row[index["t_s"]], where, "t_s"))
-            store["image"].append([_parse_float(row[i], where, header[i]) for i in image_idx])
-            if has_world:
-                store["world"].append([_parse_float(row[i], where, header[i]) for i in world_idx])
-            store["line"].append(line_number)
+        try:
+            person = int(row[index["person_id"]])
+            width = int(row[index["image_width_px"]])
+            height = int(row[index["image_height_px"]])
+        except ValueError:
+            raise InvalidDataError(
+                "person_id, image_width_px and image_height_px must be whole numbers", where=where
+            ) from None
+        store = per_person.setdefault(person, {"t": [], "image": [], "world": [], "size": (width, height), "line": []})
+        if store["size"] != (width, height):
+            raise InvalidDataError(
+                f"image size changes from {store['size']} to {(width, height)} for person {person}",
+                where=where,
+                fix="one pose-track CSV holds one recording at one image size",
+            )
+        store["t"].append(_parse_float(row[index["t_s"]], where, "t_s"))
+        store["image"].append([_parse_float(row[i], where, header[i]) for i in image_idx])
+        if has_world:
+            store["world"].append([_parse_float(row[i], where, header[i]) for i in world_idx])
+        store["line"].append(line_number)
     tracks: dict[int, PoseTrack] = {}
     for person in sorted(per_person):
         store = per_person[person]
@@ -169,6 +177,7 @@ def read_pose_csv(path: str | os.PathLike[str]) -> dict[int, PoseTrack]:
                 where=f"{source}, line {store['line'][bad + 1]}",
                 fix="each person may have only one row per frame, in time order",
             )
+        check_time_base(t, f"{source}, person {person}", max_rate_hz=MAX_CAMERA_RATE_HZ)
         image = np.asarray(store["image"], dtype=np.float64).reshape(t.size, N_LANDMARKS, 4)
         world = np.asarray(store["world"], dtype=np.float64).reshape(t.size, N_LANDMARKS, 3) if has_world else None
         rate = float(1.0 / np.median(steps)) if t.size > 1 else 30.0

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from motionrehab._files import make_output_dir, open_private
+from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InputFileError
 from motionrehab.measures.gait import GaitResult
 
@@ -24,12 +25,9 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
 def _is_pose_csv(path: Path) -> bool:
     if path.suffix.lower() != ".csv" or not path.is_file():
         return False
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#") or not line.strip():
-                continue
-            return line.startswith("t_s,person_id")
-    return False
+    from motionrehab.cli.inputs import is_pose_csv
+
+    return is_pose_csv(path)
 
 
 def _text(result: GaitResult) -> str:
@@ -77,11 +75,11 @@ def _write_outputs(result: GaitResult, out_dir: Path) -> list[Path]:
 @click.option("--sensor-placement", type=click.Choice(["foot", "shank", "lower_back", "phone"]),
               help="Where the inertial sensor was worn (overrides the file).")
 @click.option("--side", type=click.Choice(["left", "right", "both"]), default=None, help="Which foot to analyse.")
-@click.option("--height-m", type=float, help="Subject height (video: sets the length scale).")
-@click.option("--px-per-m", type=float, help="Video scale from a calibration (pixels per metre in the walking plane).")
-@click.option("--leg-length-m", type=float, help="Leg length / lower-back sensor height (inverted pendulum).")
-@click.option("--pain-onset-s", type=float, help="Time of pain onset (s): reports walking tolerance.")
-@click.option("--treadmill-speed-m-s", type=float, help="Treadmill belt speed (video on a treadmill).")
+@click.option("--height-m", type=Quantity(0.5, 2.5, "m"), help="Subject height (video: sets the length scale).")
+@click.option("--px-per-m", type=Quantity(0, 1e5, "pixels per m", open_low=True), help="Video scale from a calibration (pixels per metre in the walking plane).")
+@click.option("--leg-length-m", type=Quantity(0.3, 1.5, "m"), help="Leg length / lower-back sensor height (inverted pendulum).")
+@click.option("--pain-onset-s", type=Quantity(0, 86_400, "s"), help="Time of pain onset (s): reports walking tolerance.")
+@click.option("--treadmill-speed-m-s", type=Quantity(0, 10, "m/s", open_low=True), help="Treadmill belt speed (video on a treadmill).")
 def gait(
     input_path: Path,
     as_json: bool,

@@ -11,6 +11,7 @@ import datetime as dt
 import click
 
 from motionrehab.cli.program import open_store, store_option
+from motionrehab.dates import check_date
 from motionrehab.errors import InvalidDataError, MotionRehabError
 from motionrehab.program.progression import plan_session, state_for_week
 from motionrehab.program.safety import (
@@ -74,6 +75,8 @@ def _parse_at(text: str | None) -> dt.datetime:
     if text is None:
         return dt.datetime.now().replace(second=0, microsecond=0)
     try:
-        return dt.datetime.fromisoformat(text)
+        at = dt.datetime.fromisoformat(text)
     except ValueError:
         raise InvalidDataError(f"'{text}' is not a date and time", where="--at", fix="write it as YYYY-MM-DDTHH:MM, e.g. 2026-01-06T08:30") from None
+    check_date(at, "--at", event=True)
+    return at

@@ -27,11 +27,13 @@ def is_pose_csv(path: Path) -> bool:
     """True when ``path`` is a pose-track CSV (its first non-comment line starts with t_s,person_id)."""
     if path.suffix.lower() != ".csv" or not path.is_file():
         return False
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#") or not line.strip():
-                continue
-            return line.startswith("t_s,person_id")
+    with open(path, "rb") as handle:
+        head = handle.read(65536)
+    # a BOM (Excel's CSV UTF-8) is accepted; a bad byte later is read_pose_csv's to name
+    for line in head.decode("utf-8-sig", errors="replace").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        return line.startswith("t_s,person_id")
     return False
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from motionrehab._files import make_output_dir, open_private, write_private_text
+from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InputFileError, MotionRehabError
 from motionrehab.measures.slr import (
     SlrChange,
@@ -163,10 +164,10 @@ def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[Tr
               help="Camera: the leg's axis, hip -> ankle (DOMAIN.md) or hip -> knee (the thigh).")  # fmt: skip
 @click.option("--onset-times", help="Symptom onset times in seconds from the start of INPUT, comma-separated.")
 @click.option("--sensor", "sensor_path", type=click.Path(exists=True, dir_okay=False), help="A shin sensor's inertial CSV recorded with the video: both methods and their difference per trial.")
-@click.option("--sensor-offset-s", type=float, default=0.0, show_default=True, help="Sensor time + this = video time, s.")
+@click.option("--sensor-offset-s", type=Quantity(-3600, 3600, "s"), default=0.0, show_default=True, help="Sensor time + this = video time, s.")
 @click.option("--patient", help="Pseudonymous patient id: compare with the previous visit in the store and save this one.")
 @click.option("--store", "store_url", metavar="URL", help="Session store: a SQLite file or database URL (default: $MOTIONREHAB_STORE, else the user data folder).")
-@click.option("--mdc-deg", type=click.FloatRange(min=0.0, min_open=True), help="The clinic's minimal detectable change, deg (default: from the trials' SD).")
+@click.option("--mdc-deg", type=Quantity(0, 90, "deg", open_low=True), help="The clinic's minimal detectable change, deg (default: from the trials' SD).")
 @click.option("--no-save", is_flag=True, help="With --patient: compare only, do not save this measurement.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write slr_summary.json and slr_trials.csv here (private files).")

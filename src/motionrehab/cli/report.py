@@ -12,8 +12,7 @@ from pathlib import Path
 import click
 
 from motionrehab._files import refuse_overwrite
-from motionrehab.cli.program import open_store, store_option
-from motionrehab.errors import InvalidDataError
+from motionrehab.cli.program import open_store, parse_day, store_option
 from motionrehab.records.recheck import recheck_data
 from motionrehab.records.report import write_recheck_report
 
@@ -30,10 +29,7 @@ def report(patient: str, compare_text: str | None, out_path: Path, pdf: bool, fo
     """The recheck report of PATIENT: what was done, how well, what changed, and whether the change is real."""
     compare = None
     if compare_text is not None:
-        try:
-            compare = dt.date.fromisoformat(compare_text)
-        except ValueError:
-            raise InvalidDataError(f"'{compare_text}' is not a date", where="--compare", fix="write it as YYYY-MM-DD") from None
+        compare = parse_day(compare_text, "--compare")
     refuse_overwrite(out_path, force=force)
     if pdf:
         refuse_overwrite(out_path.with_suffix(".pdf"), force=force, option="--pdf")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InvalidDataError
 from motionrehab.sensors.ble.profiles import PROFILES, get_profile
 from motionrehab.sensors.ble.recorder import Recorder
@@ -152,7 +153,7 @@ def replay(folder: Path) -> None:
 @click.option("--posture", type=click.Choice(["standing", "leg_flat"]), required=True,
               help="The still zeroing posture held at the start of the recording.")
 @click.option("--window-s", type=click.FloatRange(min=0.5), default=2.0, show_default=True, help="Length of the still window.")
-@click.option("--start-s", type=float, help="Start of the still window (s); default: the first sample.")
+@click.option("--start-s", type=Quantity(0, 86_400, "s"), help="Start of the still window (s); default: the first sample.")
 @click.option("--mounting", default="x,y,z", show_default=True,
               help="How the sensor is strapped on: segment x,y,z in sensor axes (e.g. -z,y,x).")
 @click.option("--save", "save_path", type=click.Path(dir_okay=False, path_type=Path),

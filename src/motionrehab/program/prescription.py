@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from motionrehab.dates import check_date
 from motionrehab.program._yaml_fields import Fields, load_yaml_nodes, parse_yaml_text
 from motionrehab.pseudonym import check_pseudonym
 
@@ -277,6 +278,7 @@ def _parse(top: Fields) -> Prescription:
         raise top.child("format").error(f"unknown format '{fmt}'", f"write 'format: {FORMAT}'")
     patient = check_pseudonym(top.text("patient"), where=top.child("patient").where())
     start_date = top.date("start_date")
+    check_date(start_date, top.child("start_date").where())
     # DOMAIN.md: "measured and adjusted at rechecks every 4-6 weeks"; 1-12 accepted for other programs.
     recheck_every_weeks = top.integer("recheck_every_weeks", minimum=1, maximum=12)
     baseline_pain_nrs = top.integer("baseline_pain_nrs", minimum=0, maximum=10)

@@ -29,8 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from motionrehab._files import open_private
+from motionrehab._text import open_text
 from motionrehab.errors import InputFileError
 from motionrehab.sensors.imu_recording import ImuRecording
+from motionrehab.timebase import check_time_base
 
 ACC_COLUMNS = ("acc_x_m_s2", "acc_y_m_s2", "acc_z_m_s2")
 GYR_COLUMNS = ("gyr_x_deg_s", "gyr_y_deg_s", "gyr_z_deg_s")
@@ -57,7 +59,7 @@ def _float(cell: str, path: Path, line: int, column: str) -> float:
 def is_imu_csv(path: str | os.PathLike[str]) -> bool:
     """True when the file's header row has the motionrehab inertial CSV columns."""
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             for line in handle:
                 if line.startswith("#") or not line.strip():
                     continue
@@ -89,7 +91,7 @@ def read_imu_csv(
     rows: list[list[str]] = []
     header: list[str] | None = None
     header_line = 0
-    with open(file, encoding="utf-8", newline="") as handle:
+    with open_text(file, kind="inertial CSV") as handle:
         lines = iter(enumerate(handle, start=1))
         for number, line in lines:
             if line.startswith("#"):
@@ -103,7 +105,10 @@ def read_imu_csv(
             break
         if header is None:
             raise InputFileError("no header row", where=str(file), fix=f"first row: {','.join(REQUIRED_COLUMNS)}")
-        rows = list(csv.reader(line for _, line in lines))
+        try:
+            rows = list(csv.reader(line for _, line in lines))
+        except csv.Error as error:
+            raise InputFileError(f"this is not a readable CSV ({error})", where=str(file), fix="save it again as a plain CSV") from None
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise InputFileError(
@@ -138,7 +143,7 @@ def read_imu_csv(
             where=str(file),
             fix="add a line '# placement: foot' (or shin, lower_back, phone) before the header, or pass the placement",
         )
-    return ImuRecording(
+    recording = ImuRecording(
         t_s=data[:, 0],
         acc_m_s2=data[:, 1:4],
         gyr_deg_s=data[:, 4:7],
@@ -149,6 +154,8 @@ def read_imu_csv(
         device=device if device is not None else meta.get("device", ""),
         source=str(file),
     )
+    check_time_base(recording.t_s, str(file))
+    return recording
 
 
 def write_imu_csv(path: str | os.PathLike[str], recording: ImuRecording) -> Path:
@@ -184,7 +191,7 @@ def read_gaitmap_imu_csv(path: str | os.PathLike[str], side: str) -> ImuRecordin
     if side not in ("left", "right"):
         raise InputFileError(f"side must be 'left' or 'right', got {side!r}", where=str(file))
     try:
-        with open(file, encoding="utf-8") as handle:
+        with open_text(file, kind="gaitmap IMU CSV") as handle:
             sensors = handle.readline().strip().split(",")
             axes = handle.readline().strip().split(",")
     except OSError as error:
@@ -298,13 +305,13 @@ _PLACEMENT_ALIASES = {"shank": "shin", "lower_back": "lower_back", "foot": "foot
 
 
 def _looks_like_gaitmap(path: Path) -> bool:
-    with open(path, encoding="utf-8") as handle:
+    with open_text(path, kind="inertial CSV") as handle:
         first = handle.readline()
     return first.startswith("sensor,") and "_sensor" in first
 
 
 def _looks_headerless_numeric(path: Path) -> bool:
-    with open(path, encoding="utf-8") as handle:
+    with open_text(path, kind="inertial CSV") as handle:
         first = handle.readline().strip().split(",")
     try:
         [float(cell) for cell in first]

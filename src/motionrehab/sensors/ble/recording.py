@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from motionrehab._files import open_private, write_private_text
+from motionrehab._text import read_text
 from motionrehab.errors import InputFileError
 from motionrehab.sensors.ble.clock import ClockModel, fit_clock
 from motionrehab.sensors.ble.profiles import InertialSample, StrideSample, get_profile
@@ -184,7 +185,7 @@ def read_sidecar(folder: str | os.PathLike[str]) -> tuple[float, list[SensorSpec
         raise InputFileError("not a sensor recording: no recording.json", where=str(folder),
                              fix="pass the folder written by `motionrehab sensors record`")  # fmt: skip
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
+        body = json.loads(read_text(path, kind="recording sidecar", max_bytes=10_000_000))
         specs = [SensorSpec(d["address"], d["profile"], d["placement"], d.get("side", "none"),
                             d.get("axis_convention", "device"), d.get("name", "")) for d in body["devices"]]  # fmt: skip
         return float(body["started_unix_s"]), specs, body
@@ -404,8 +405,7 @@ def read_footpod_csv(path: str | os.PathLike[str]) -> FootpodTrack:
         raise InputFileError("file not found", where=str(file))
     device = ""
     rows: list[list[str]] = []
-    with open(file, encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle]
+    lines = read_text(file, kind="footpod CSV").splitlines(keepends=True)
     for line in lines:
         if line.startswith("# device:"):
             device = line.partition(":")[2].strip()
