@@ -3,7 +3,7 @@
 A toolkit error is a MotionRehabError (what, where, how to fix; the CLI prints it in one
 line with exit status 2). Any other exception (UnicodeDecodeError, RecursionError,
 KeyError, csv.Error, MemoryError ...) is a traceback for the user and fails here.
-Examples are bounded (deadline off, 60 each) so CI stays fast.
+Examples are bounded (deadline off, 50 each) so CI stays fast.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from motionrehab.sensors.imu_recording import ImuRecording
 sys.path.insert(0, str(Path(__file__).resolve().parent / "records"))
 from record_fixture import EXAMPLE, PATIENT, write_record  # noqa: E402
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 @st.composite

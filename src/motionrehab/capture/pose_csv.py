@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from motionrehab._files import open_private
+from motionrehab._format import seconds
 from motionrehab._text import open_text
 from motionrehab.capture.landmarks import LANDMARK_NAMES, N_LANDMARKS
 from motionrehab.capture.pose_track import PoseTrack
@@ -173,7 +174,7 @@ def _read_pose_rows(reader: Any, source: Path) -> dict[int, PoseTrack]:
         if (steps <= 0).any():
             bad = int(np.flatnonzero(steps <= 0)[0])
             raise InvalidDataError(
-                f"time does not increase for person {person}: t_s={t[bad]!r} then {t[bad + 1]!r}",
+                f"time does not increase for person {person}: {seconds(t[bad])} then {seconds(t[bad + 1])}",
                 where=f"{source}, line {store['line'][bad + 1]}",
                 fix="each person may have only one row per frame, in time order",
             )

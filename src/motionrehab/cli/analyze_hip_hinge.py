@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from motionrehab._files import make_output_dir, open_private, write_private_text
+from motionrehab._format import number
 from motionrehab.cli.inputs import patient_track
 from motionrehab.errors import InputFileError
 from motionrehab.kinematics.angle_csv import write_angle_csv
@@ -84,8 +85,8 @@ def _text(result: HingeSetResult) -> str:
     for rep in result.repetitions:
         lines.append(
             f"  rep {rep.index + 1}: {rep.t_start_s:6.1f}-{rep.t_end_s:6.1f} s  down {rep.eccentric_s:.1f} s, hold {rep.pause_s:.1f} s, "
-            f"up {rep.concentric_s:.1f} s; hip {rep.peak_hip_flexion_deg:.0f} deg, trunk {rep.peak_trunk_inclination_deg:.0f} deg, "
-            f"knee {rep.knee_flexion_at_bottom_deg:.0f} deg; score {rep.score}: {rep.cue}"
+            f"up {rep.concentric_s:.1f} s; hip {number(rep.peak_hip_flexion_deg, 'deg', digits=0)}, trunk {number(rep.peak_trunk_inclination_deg, 'deg', digits=0)}, "
+            f"knee {number(rep.knee_flexion_at_bottom_deg, 'deg', digits=0)}; score {rep.score}: {rep.cue}"
         )
     lines.extend(f"Not assessed: {item}" for item in result.not_assessed)
     lines.extend(f"Note: {note}" for note in result.notes)

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from motionrehab._files import make_output_dir, open_private, write_private_text
+from motionrehab._format import number
 from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InputFileError, MotionRehabError
 from motionrehab.measures.slr import (
@@ -129,12 +130,12 @@ def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[Tr
     def one(m: SlrMeasurement) -> list[str]:
         lines = [f"SLR {m.side} leg, {m.method.replace('_', ' ')} ({m.leg_axis.replace('_', ' -> ')}), detection {100 * m.detection_rate:.0f} %"]
         for t in m.trials:
-            peak = "not measured" if t.peak_deg is None else f"{t.peak_deg:.1f} deg"
-            extra = [] if t.onset_deg is None else [f"onset {t.onset_deg:.1f} deg"]
+            peak = number(t.peak_deg, "deg")
+            extra = [] if t.onset_deg is None else [f"onset {number(t.onset_deg, 'deg')}"]
             if t.knee_flexion_at_peak_deg is not None:
-                extra.append(f"knee {t.knee_flexion_at_peak_deg:.0f} deg")
+                extra.append(f"knee {number(t.knee_flexion_at_peak_deg, 'deg', digits=0)}")
             if t.pelvic_compensation_deg is not None:
-                extra.append(f"pelvic compensation {t.pelvic_compensation_deg:.0f} deg")
+                extra.append(f"pelvic compensation {number(t.pelvic_compensation_deg, 'deg', digits=0)}")
             verdict = "valid" if t.valid else "INVALID: " + "; ".join(t.invalid_reasons)
             lines.append(f"  trial {t.index + 1} at {t.t_peak_s:.1f} s: peak {peak}" + (f" ({', '.join(extra)})" if extra else "") + f" - {verdict}")
         if m.n_valid:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from numpy.typing import NDArray
 from motionrehab._files import open_private
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InputFileError, InvalidDataError
+from motionrehab.live.preflight import failure_reason
 from motionrehab.measures.hip_hinge import HingeCriteria
 from motionrehab.program.prescription import Exercise, Prescription, load_prescription
 from motionrehab.program.progression import plan_session, state_for_week
@@ -108,9 +108,12 @@ class _OverlayWriter:
         import cv2
 
         if self._writer is None:
-            with open_private(self.path, "wb"):
+            if self.path.is_symlink() or self.path.exists():
+                self.path.unlink()  # --force was given (checked before the session); a symlink is removed, never followed
+            with open_private(self.path, "x"):  # created owner-only, exclusively: OpenCV then writes into our file
                 pass
             height, width = image.shape[:2]
+            # .mkv: Matroska stays playable after kill -9 (no index needed at the end); .mp4 does not (warned before the session)
             self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter.fourcc(*"mp4v"), self.fps, (width, height))
             if not self._writer.isOpened():
                 raise InputFileError("cannot write the overlay video", where=str(self.path), fix="give a writable path ending in .mp4")
@@ -123,7 +126,6 @@ class _OverlayWriter:
     def close(self) -> None:
         if self._writer is not None:
             self._writer.release()
-            os.chmod(self.path, 0o600)
 
 
 @click.command()
@@ -135,7 +137,9 @@ class _OverlayWriter:
 @click.option("--prescription", "prescription_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Prescription file (default: the one stored for the patient).")
 @click.option("--exercise", "exercise_id", help="The camera-guided exercise (default: today's first hip hinge).")
-@click.option("--overlay", "overlay_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the overlay video (MP4) here.")
+@click.option("--overlay", "overlay_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the overlay video here (.mkv stays playable if the session is cut off; .mp4 does not).")
+@click.option("--force", is_flag=True, help="Replace an existing --overlay file.")
 @click.option("--rest-s", type=click.FloatRange(0, 600), default=60.0, show_default=True, help="Rest between sets, seconds.")
 @click.option("--speak", is_flag=True, help="Speak each cue (offline text-to-speech; needs the speech extra).")
 @click.option("--every-frame", is_flag=True, help="Analyse every frame, never drop one (tests; slower than real time).")
@@ -143,13 +147,20 @@ class _OverlayWriter:
 @click.option("--at", "at_text", default=None, help="Date and time of the session, YYYY-MM-DDTHH:MM (default: now).")
 @store_option
 def session(patient_arg: str | None, camera: int | None, source_path: Path | None, headless: bool, checkin_answers: str | None,
-            prescription_path: Path | None, exercise_id: str | None, overlay_path: Path | None, rest_s: float, speak: bool, every_frame: bool,
-            pose_model: Path | None, at_text: str | None, store_url: str | None) -> None:  # fmt: skip
+            prescription_path: Path | None, exercise_id: str | None, overlay_path: Path | None, force: bool, rest_s: float, speak: bool,
+            every_frame: bool, pose_model: Path | None, at_text: str | None, store_url: str | None) -> None:  # fmt: skip
     """Run today's camera-guided session: check-in, exercises with live feedback, closing check-in."""
     if camera is not None and source_path is not None:
         raise InvalidDataError("give either --camera or --source, not both", where="session")
-    at = dt.datetime.fromisoformat(at_text) if at_text else dt.datetime.now().replace(microsecond=0)
+    from motionrehab.cli.checkin import _parse_at
+    from motionrehab.live.preflight import preflight_session
+
+    at = _parse_at(at_text)
     answers = parse_answers(checkin_answers)
+    # display, overlay name, model and source are checked before anything is asked or stored
+    warning = preflight_session(camera=camera, source_path=source_path, pose_model=pose_model, headless=headless, overlay_path=overlay_path, force=force)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     store = open_store(store_url)
     try:
         prescription = _prescription(store, patient_arg, prescription_path)
@@ -208,14 +219,24 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
         result = _camera_exercise(recorder, item.exercise_id, item.dose.sets, item.dose.reps or 1, criteria_for(exercise), camera=camera,
                                   source_path=source_path, headless=headless, overlay_path=overlay_path, rest_s=rest_s, speak=speak,
                                   every_frame=every_frame, pose_model=pose_model)  # fmt: skip
-    except BaseException:
-        recorder.close()  # what was recorded is kept; the pain after is unknown
+    except BaseException as error:
+        reason = failure_reason(recorder.repetitions_recorded, 0, None, error)
+        if reason is None:
+            recorder.close()  # what was recorded is kept; the pain after is unknown
+        else:
+            recorder.fail(reason)  # measured nothing: stored as failed, never counted toward adherence
         raise
+    stats = result.stats
+    reason = failure_reason(len(result.repetitions), stats.frames_analysed, stats.capture_error)
+    if reason is not None:
+        recorder.fail(reason)
+        _echo({"event": "session_failed", "session_id": recorder.session_id, "reason": reason})
+        raise InputFileError(f"the session measured nothing ({reason}); it is stored as failed and does not count toward adherence",
+                             where=f"session {recorder.session_id}", fix="check the camera's view of the whole body (motionrehab doctor) and start again")  # fmt: skip
     # 3. closing check-in
     pain_after = _pain(answers, "pain_after", "Pain now, after the session, 0 to 10")
     new_tingling = _yes_no(answers, "tingling_after", "Any new tingling or numbness in the leg?") if ("tingling_after" in answers or not headless) else False
     recorder.close(pain_after=pain_after, new_tingling=new_tingling)
-    stats = result.stats
     added = stats.added_latency_ms
     _echo({"event": "session_closed", "session_id": recorder.session_id, "repetitions": len(result.repetitions), "pain_after": pain_after,
            "frames_captured": stats.frames_captured, "frames_analysed": stats.frames_analysed, "frames_dropped": stats.frames_dropped,
