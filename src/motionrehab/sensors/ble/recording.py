@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from motionrehab._files import open_private, write_private_text
+from motionrehab._files import child_path, open_private, write_private_text
 from motionrehab._text import read_text
 from motionrehab.errors import InputFileError
 from motionrehab.sensors.ble.clock import ClockModel, fit_clock
@@ -429,7 +429,7 @@ def write_decoded(contents: RecordingContents) -> list[Path]:
     written: list[Path] = []
     summaries = []
     for sensor in contents.sensors:
-        path = contents.folder / sensor.spec.csv_name
+        path = child_path(contents.folder, sensor.spec.csv_name)  # the address comes from a device or a sidecar file: checked
         if sensor.footpod is not None and sensor.footpod.n_samples:
             written.append(write_footpod_csv(path, sensor.footpod, sensor.spec.placement))
         elif sensor.imu is not None and sensor.imu.n_samples:
