@@ -148,3 +148,10 @@ def test_a_writer_that_opens_by_name_writes_beside_and_renames(tmp_path):
         assert temp.parent == tmp_path and _mode(temp) == 0o600
         temp.write_bytes(b"video")
     assert not target.is_symlink() and target.read_bytes() == b"video" and not (tmp_path / "victim.mkv").exists()
+
+
+def test_a_folder_at_the_file_name_is_an_error_and_leaves_no_temporary_file(tmp_path):
+    (tmp_path / "report.html").mkdir()
+    with pytest.raises(InputFileError, match="a folder has this name"):
+        write_private_text(tmp_path / "report.html", "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]

@@ -47,6 +47,8 @@ def make_private_dir(path: str | os.PathLike[str]) -> Path:
             new.mkdir(mode=PRIVATE_DIR_MODE)
         except FileExistsError:  # created meanwhile by another process: it is not ours to re-mode
             continue
+        except OSError as error:
+            raise InputFileError(f"cannot create this folder ({error.strerror})", where=str(new), fix="choose a folder you can write to") from None
         os.chmod(new, PRIVATE_DIR_MODE)  # ours, just created: owner-only whatever the umask
     if not folder.is_dir():
         raise InputFileError("this is not a folder", where=str(folder), fix="name a folder (or a new name) to write into")
@@ -129,13 +131,11 @@ def open_private(
     if not target.parent.exists():
         make_private_dir(target.parent)
     if "w" in mode:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.fchmod(fd, PRIVATE_FILE_MODE)
+        fd, temp_name = _temporary_beside(target, f".{target.name}.", ".part")
         try:
             with _fdopen(fd, mode, newline) as handle:
                 yield handle
-            _refuse_directory(target)
-            os.replace(temp_name, target)
+            _replace(temp_name, target)
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise
@@ -161,9 +161,25 @@ def open_private(
         yield handle
 
 
-def _refuse_directory(target: Path) -> None:
+def _temporary_beside(target: Path, prefix: str, suffix: str) -> tuple[int, str]:
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
+    except OSError as error:
+        raise InputFileError(f"cannot write in this folder ({error.strerror})", where=str(target.parent),
+                             fix="choose a folder you can write to") from None  # fmt: skip
+    os.fchmod(fd, PRIVATE_FILE_MODE)
+    return fd, name
+
+
+def _replace(temp_name: str, target: Path) -> None:
     if target.is_dir() and not target.is_symlink():
         raise InputFileError("a folder has this name", where=str(target), fix="choose a file name")
+    try:
+        os.replace(temp_name, target)
+    except OSError as error:
+        # e.g. a file of another user in a sticky folder such as /tmp: never written through, never re-moded
+        raise InputFileError(f"cannot replace the existing file ({error.strerror})", where=str(target),
+                             fix="choose another name or folder; a file someone else owns is left as it is") from None  # fmt: skip
 
 
 def _fdopen(fd: int, mode: str, newline: str | None) -> IO:
@@ -182,13 +198,11 @@ def private_output_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path)
     if not target.parent.exists():
         make_private_dir(target.parent)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
-    os.fchmod(fd, PRIVATE_FILE_MODE)
+    fd, temp_name = _temporary_beside(target, f".{target.stem}.", f".part{target.suffix}")
     os.close(fd)
     try:
         yield Path(temp_name)
-        _refuse_directory(target)
-        os.replace(temp_name, target)
+        _replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
