@@ -195,3 +195,14 @@ def test_manifest_json_is_checked(export_dir, tmp_path, capsys):
     (folder / f"{PATIENT}_manifest.json").write_text(json.dumps({"patient_pseudonym": "P-OTHER"}))
     assert main(["import", str(folder), PATIENT, "--store", str(tmp_path / "c.sqlite")]) == 2
     assert "not an export of 'P-7F3A2C'" in _one_line_error(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("args", [["pose", "0", "--out", "o", "--seconds", "nan"], ["analyze", "hip-hinge", "x.csv", "--target-depth-deg", "nan"],
+                                  ["sensors", "scan", "--seconds", "inf"], ["session", "--rest-s", "nan", "--headless"],
+                                  ["measure", "slr", "x.csv", "--side", "left", "--mdc-deg", "-1"]])  # fmt: skip
+def test_nan_and_out_of_range_numbers_are_refused_by_every_numeric_option(tmp_path, capsys, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    line = _one_line_error(capsys.readouterr().err)
+    assert "is not a plausible value" in line and "How to fix: give a number of" in line
+    assert list(tmp_path.iterdir()) == []

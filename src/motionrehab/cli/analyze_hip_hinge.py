@@ -15,6 +15,7 @@ import click
 from motionrehab._files import make_output_dir, open_private, write_private_text
 from motionrehab._format import number
 from motionrehab.cli.inputs import patient_track
+from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InputFileError
 from motionrehab.kinematics.angle_csv import write_angle_csv
 from motionrehab.kinematics.calibration import CameraCalibration
@@ -97,7 +98,7 @@ def _text(result: HingeSetResult) -> str:
 @click.argument("input_arg", metavar="INPUT")
 @click.option("--prescription", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The patient's prescription file (target depth and tempo).")
 @click.option("--phase", help="The prescription's phase (default: the first with a hip hinge).")
-@click.option("--target-depth-deg", type=click.FloatRange(0, 150), help="Prescribed hip flexion at the bottom, degrees.")
+@click.option("--target-depth-deg", type=Quantity(0, 150, "deg"), help="Prescribed hip flexion at the bottom, degrees.")
 @click.option("--tempo", help="Prescribed tempo ECCENTRIC-PAUSE-CONCENTRIC in seconds, e.g. 3-1-2.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write hinge_summary.json, hinge_repetitions.csv and angles.csv here.")
@@ -105,7 +106,7 @@ def _text(result: HingeSetResult) -> str:
 @click.option("--t12", type=click.Path(exists=True, path_type=Path), help="Inertial CSV of the sensor at T12-L1 (with --s1: lumbar flexion).")
 @click.option("--s1", type=click.Path(exists=True, path_type=Path), help="Inertial CSV of the sensor at S1.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
-@click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--seconds", type=Quantity(1, 86_400, "s"), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
 def hip_hinge(input_arg: str, prescription: Path | None, phase: str | None, target_depth_deg: float | None, tempo: str | None, as_json: bool, out_dir: Path | None,
               calibration_path: Path | None, t12: Path | None, s1: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
     """Count hinge repetitions and judge each one (INPUT: pose CSV, video or camera index)."""

@@ -12,6 +12,7 @@ import click
 
 from motionrehab._files import refuse_overwrite
 from motionrehab.cli.inputs import patient_track
+from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InvalidDataError
 from motionrehab.kinematics.angle_csv import write_angle_csv
 from motionrehab.kinematics.calibration import CameraCalibration
@@ -27,7 +28,7 @@ from motionrehab.kinematics.measure import measure_angles
               help="Save the estimated camera roll as a profile (e.g. calibration/living-room.json).")
 @click.option("--cutoff-hz", default="auto", show_default=True, help="Low-pass cutoff in Hz, or 'auto' (Winter's residual analysis).")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
-@click.option("--seconds", type=click.FloatRange(min=1.0), default=30.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--seconds", type=Quantity(1, 86_400, "s"), default=30.0, show_default=True, help="Recording time when INPUT is a camera index.")
 @click.option("--force", is_flag=True, help="Replace the angle CSV and calibration profile if it already exists.")
 def angles(input_arg: str, out_path: Path, calibration_path: Path | None, save_calibration: Path | None, cutoff_hz: str,
            pose_model: Path | None, seconds: float, force: bool) -> None:  # fmt: skip

@@ -174,7 +174,7 @@ def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[Tr
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write slr_summary.json and slr_trials.csv here (private files).")
 @click.option("--calibration", "calibration_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Camera calibration profile.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
-@click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--seconds", type=Quantity(1, 86_400, "s"), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
 def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str | None, sensor_path: str | None, sensor_offset_s: float,
         patient: str | None, store_url: str | None, mdc_deg: float | None, no_save: bool, as_json: bool, out_dir: Path | None,
         calibration_path: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip

@@ -13,6 +13,7 @@ import click
 
 from motionrehab._files import make_output_dir, write_private_text
 from motionrehab.cli.measure_slr import parse_onset_times
+from motionrehab.cli.numbers import Quantity
 from motionrehab.measures.slump import SlumpResult, measure_slump_camera
 
 
@@ -41,7 +42,7 @@ def _text(result: SlumpResult) -> str:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write slump_summary.json here (private file).")
 @click.option("--calibration", "calibration_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Camera calibration profile.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
-@click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--seconds", type=Quantity(1, 86_400, "s"), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
 def slump(input_arg: str, side: str, neck_flexed_onset_s: str | None, neck_released_onset_s: str | None, as_json: bool, out_dir: Path | None,
           calibration_path: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
     """Knee extension deficit at symptom onset, neck flexed and released (INPUT: pose CSV, video or camera index)."""

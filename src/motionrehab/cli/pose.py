@@ -17,6 +17,7 @@ from motionrehab.capture.model_files import VARIANTS, resolve_pose_model
 from motionrehab.capture.overlay import write_overlay_video
 from motionrehab.capture.pose_csv import write_pose_csv
 from motionrehab.capture.video import open_video_source
+from motionrehab.cli.numbers import Quantity
 
 
 @click.command()
@@ -26,7 +27,7 @@ from motionrehab.capture.video import open_video_source
 @click.option("--overlay", "overlay_path", type=click.Path(path_type=Path), help="Also write this video (.mp4) with the skeletons drawn.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task); default: $MOTIONREHAB_POSE_MODEL, cache, download.")
 @click.option("--model-variant", type=click.Choice(VARIANTS), default="full", show_default=True, help="Which official model to use when no path is given.")
-@click.option("--seconds", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--seconds", type=Quantity(0.1, 86_400, "s"), default=10.0, show_default=True, help="Recording time when INPUT is a camera index.")
 @click.option("--force", is_flag=True, help="Replace the overlay video if it already exists.")
 def pose(
     input_path: str,

@@ -48,7 +48,7 @@ def sensors() -> None:
 
 
 @sensors.command()
-@click.option("--seconds", type=click.FloatRange(min=0.1), default=5.0, show_default=True, help="How long to scan.")
+@click.option("--seconds", type=Quantity(0.1, 86_400, "s"), default=5.0, show_default=True, help="How long to scan.")
 @click.option("--all", "show_all", is_flag=True, help="Also list devices no profile matches.")
 def scan(seconds: float, show_all: bool) -> None:
     """List advertising devices: name, address, RSSI and the matching profile."""
@@ -118,10 +118,10 @@ def _summary(contents: RecordingContents) -> None:
 @click.option("--profile", "profiles", multiple=True, help=f"Profile per device ({', '.join(PROFILES)}); default: from the advertisement.")
 @click.option("--placement", "placements", multiple=True, required=True,
               help="Where each device is worn, in --device order: shin-left, foot-right, trunk-t12, sacrum, footpod-right ...")
-@click.option("--duration", type=click.FloatRange(min=0.1), help="Stop after this many seconds (default: Ctrl-C).")
+@click.option("--duration", type=Quantity(0.1, 86_400, "s"), help="Stop after this many seconds (default: Ctrl-C).")
 @click.option("--samples", type=click.IntRange(min=1), help="Stop when every device delivered this many samples.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="New recording folder.")
-@click.option("--scan-seconds", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+@click.option("--scan-seconds", type=Quantity(0.1, 86_400, "s"), default=5.0, show_default=True,
               help="Scan time to find devices given by name.")
 def record(devices: tuple[str, ...], profiles: tuple[str, ...], placements: tuple[str, ...], duration: float | None,
            samples: int | None, out_dir: Path, scan_seconds: float) -> None:  # fmt: skip
@@ -152,7 +152,7 @@ def replay(folder: Path) -> None:
 @click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--posture", type=click.Choice(["standing", "leg_flat"]), required=True,
               help="The still zeroing posture held at the start of the recording.")
-@click.option("--window-s", type=click.FloatRange(min=0.5), default=2.0, show_default=True, help="Length of the still window.")
+@click.option("--window-s", type=Quantity(0.5, 600, "s"), default=2.0, show_default=True, help="Length of the still window.")
 @click.option("--start-s", type=Quantity(0, 86_400, "s"), help="Start of the still window (s); default: the first sample.")
 @click.option("--mounting", default="x,y,z", show_default=True,
               help="How the sensor is strapped on: segment x,y,z in sensor axes (e.g. -z,y,x).")

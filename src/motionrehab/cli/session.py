@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from motionrehab._files import open_private
+from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InputFileError, InvalidDataError
 from motionrehab.live.preflight import failure_reason
@@ -140,7 +141,7 @@ class _OverlayWriter:
 @click.option("--overlay", "overlay_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the overlay video here (.mkv stays playable if the session is cut off; .mp4 does not).")
 @click.option("--force", is_flag=True, help="Replace an existing --overlay file.")
-@click.option("--rest-s", type=click.FloatRange(0, 600), default=60.0, show_default=True, help="Rest between sets, seconds.")
+@click.option("--rest-s", type=Quantity(0, 600, "s"), default=60.0, show_default=True, help="Rest between sets, seconds.")
 @click.option("--speak", is_flag=True, help="Speak each cue (offline text-to-speech; needs the speech extra).")
 @click.option("--every-frame", is_flag=True, help="Analyse every frame, never drop one (tests; slower than real time).")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task).")
