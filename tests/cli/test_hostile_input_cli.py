@@ -133,6 +133,7 @@ EDITS = {
     "1e308": ("measurements", lambda text: text.replace("71.5", "1e308"), "outside -360 to 360"),
     "pain 11": ("checkins", lambda text: text.replace('"pain_nrs": 3', '"pain_nrs": 11', 1), "11 is outside 0 to 10"),
     "a date in year 1": ("proms", lambda text: text.replace("2026-01-04T08:30:00", "0001-01-04T08:30:00", 1), "too long ago"),
+    "a 500-character id": ("exercises", lambda text: text.replace('"exercise_id": "hinge"', '"exercise_id": "' + "h" * 500 + '"', 1), "more than the 60"),
     "an unknown status": ("sessions", lambda text: text.replace('"closed"', '"done"', 1), "not a session status"),
 }
 

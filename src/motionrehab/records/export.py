@@ -525,6 +525,9 @@ MAX_TABLE_BYTES = 500_000_000
 _UNIT_BOUNDS = {"_deg": (-360.0, 360.0), "_s": (-86_400.0, 86_400.0), "_m": (0.0, 1e5), "_min": (0.0, 1440.0), "_pct": (-1000.0, 1000.0),
                 "_nrs": (0.0, 10.0), "_count": (0.0, 1e6), "_points": (0.0, 100.0)}  # fmt: skip
 _SESSION_STATUSES = ("open", "closed", "failed")
+# the widths of the store's text columns (PostgreSQL enforces them; a longer value would fail mid-import)
+_TEXT_LIMITS = {"exercise_id": 60, "kind": 40, "faults": 400, "metric": 80, "measure": 80, "red_flags_positive": 400, "instrument": 10,
+                "action": 20, "dose_before": 80, "dose_after": 80, "side": 10, "status": 10}  # fmt: skip
 
 
 def _bounds(name: str) -> tuple[float, float]:
@@ -557,6 +560,12 @@ def check_record(record: PatientRecord) -> None:
             except InvalidDataError as error:
                 raise fail(kind, index, field, error.what) from None
 
+    for kind, _ in TABLES:
+        for i, row in enumerate(record.table(kind)):
+            for name, limit in _TEXT_LIMITS.items():
+                value = getattr(row, name, None)
+                if isinstance(value, str) and len(value) > limit:
+                    raise fail(kind, i, name, f"{len(value)} characters, more than the {limit} the store keeps")
     sessions = {s.session_id for s in record.sessions}
     for i, s in enumerate(record.sessions):
         when("sessions", i, "started_at", s.started_at)
