@@ -69,6 +69,17 @@ def test_multi_person_clip_keeps_the_patient_id_on_the_same_man(pose_results):
     assert np.linalg.norm(np.nanmedian(hip_midpoint(other), axis=0) - np.nanmedian(hip_midpoint(patient), axis=0)) > 400
 
 
+def test_multi_person_clip_frames_with_a_person_reach_the_tracks(pose_results):
+    # the share of frames in which the model found someone that are in the written tracks
+    # (max_people = 2 counts people: pieces of one person are joined first)
+    multi = pose_results[MULTI]
+    reached = np.zeros(multi.frames_read, dtype=bool)
+    for track in multi.tracks:
+        reached |= track.detected()
+    assert len(multi.tracks) <= 2
+    assert reached.sum() / multi.frames_with_person >= 0.98  # measured 100 of 100
+
+
 @pytest.mark.parametrize("clip", [*SINGLE, MULTI])
 def test_visible_landmarks_lie_inside_the_image(pose_results, clip):
     for track in pose_results[clip].tracks:

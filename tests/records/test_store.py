@@ -12,7 +12,8 @@ from motionrehab.program.prescription import Dose, load_prescription
 from motionrehab.program.progression import PlannedExercise, initial_state, plan_session, replay
 from motionrehab.program.proms import score_lefs, score_odi
 from motionrehab.program.safety import RED_FLAG_IDS, CheckIn, evaluate_checkin
-from motionrehab.records.store import SCHEMA_VERSION, SessionStore, default_store_url
+from motionrehab.records import migrations
+from motionrehab.records.store import SessionStore, default_store_url, migrate_store
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "prescription.yaml"
 T0 = dt.datetime(2026, 1, 6, 9, 0)
@@ -65,13 +66,13 @@ def test_a_session_reads_back_exactly(store):
     assert (m.name, m.value) == ("walking_pain_free_m", 930.0)
 
 
-def test_schema_version_and_reopening_keeps_data(store):
-    assert store.schema_version() == SCHEMA_VERSION == 1
+def test_schema_revision_and_reopening_keeps_data(store):
+    assert store.schema_revision() == migrations.head_revision()
     store.add_measurement("P-2", "slr_right_deg", 52.5, at=T0, side="right")
     again = SessionStore(store.url)
-    assert again.schema_version() == 1 and again.measurements("P-2")[0].value == 52.5 and again.measurements("P-2")[0].side == "right"
+    assert again.schema_revision() == migrations.head_revision() and again.measurements("P-2")[0].value == 52.5 and again.measurements("P-2")[0].side == "right"
     with again.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM schema_version")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar() == 1
     again.close()
 
 
@@ -149,27 +150,14 @@ def test_default_location_is_the_user_data_folder(tmp_path, monkeypatch):
     assert default_store_url() == "postgresql+psycopg://u:p@db.example/clinic"
 
 
-def test_a_newer_migration_is_applied_once_on_open_and_a_newer_database_is_refused(store, monkeypatch):
-    import motionrehab.records.store as store_module
-    from motionrehab.errors import MotionRehabError
-
+def test_an_older_store_is_brought_to_the_newest_revision_once_on_open(store):
     store.add_measurement("P-3", "walking_m", 800.0, at=T0)
-
-    def add_column(conn):
-        conn.execute(sa.text("ALTER TABLE measurements ADD COLUMN device VARCHAR(40)"))
-
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, (2, "measurements.device", add_column)))
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    assert migrate_store(store.url, migrations.BASELINE) == (migrations.head_revision(), migrations.BASELINE)
     upgraded = SessionStore(store.url)
-    assert upgraded.schema_version() == 2 and upgraded.measurements("P-3")[0].value == 800.0
+    assert upgraded.schema_revision() == migrations.head_revision() and upgraded.measurements("P-3")[0].value == 800.0
     with upgraded.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM measurements WHERE device IS NULL")).scalar() == 1
-    SessionStore(store.url).close()  # opening again does not re-run migration 2 (it would fail: the column exists)
+        assert conn.execute(sa.text("SELECT version FROM schema_version ORDER BY version")).scalars().all() == [1, 2]
     upgraded.close()
-    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
-    with pytest.raises(MotionRehabError, match="schema version 2, newer than this motionrehab"):
-        SessionStore(store.url)
 
 
 def test_a_measured_repetition_keeps_its_faults_and_unit_named_numbers(store):

@@ -18,7 +18,13 @@ import numpy as np
 from motionrehab.capture.model_files import ResolvedModel, resolve_pose_model
 from motionrehab.capture.pose_estimator import PoseEstimator
 from motionrehab.capture.pose_track import PoseTrack
-from motionrehab.capture.tracking import PersonTracker, choose_patient, track_to_pose_track
+from motionrehab.capture.tracking import (
+    FragmentJoiner,
+    PersonTracker,
+    choose_patient,
+    join_fragments,
+    track_to_pose_track,
+)
 from motionrehab.capture.video import FrameSource, open_video_source
 from motionrehab.errors import InputFileError, InvalidDataError, MotionRehabError, UnusableViewError
 
@@ -71,6 +77,7 @@ def estimate_poses(
     max_frames: int | None = None,
     duration_s: float | None = None,
     tracker: PersonTracker | None = None,
+    joiner: FragmentJoiner | None = None,
 ) -> PoseEstimationResult:
     """Estimate every person's pose in a video, track them, and choose the patient.
 
@@ -82,6 +89,8 @@ def estimate_poses(
         max_frames: stop after this many frames (files and cameras).
         duration_s: stop a camera after this many seconds.
         tracker: a configured PersonTracker (default settings otherwise).
+        joiner: a configured FragmentJoiner that joins the track pieces of one person
+            after the video is read (default settings otherwise).
 
     Raises:
         InputFileError: missing or unreadable video, or no frame could be read.
@@ -144,13 +153,16 @@ def estimate_poses(
     if not (rate > 0 and math.isfinite(rate)):
         rate = float(1.0 / np.median(np.diff(t_s))) if t_s.size > 1 else 30.0
     min_frames = min(MIN_TRACK_FRAMES, len(times))
+    # pieces of one person (hidden, or out of the picture for a while) become one track, so
+    # that max_people counts people, not fragments
+    people = join_fragments(tracker.tracks_, t_s, joiner)
     raw = [
         track_to_pose_track(frames, t_s, person_id=track_id, image_width_px=width, image_height_px=height, frame_rate_hz=rate, source=description)
-        for track_id, frames in tracker.tracks_.items()
+        for track_id, frames in people.items()
         if len(frames) >= min_frames
     ]
     if not raw:  # only fleeting detections: keep the longest
-        track_id, frames = max(tracker.tracks_.items(), key=lambda item: len(item[1]))
+        track_id, frames = max(people.items(), key=lambda item: len(item[1]))
         raw = [track_to_pose_track(frames, t_s, person_id=track_id, image_width_px=width, image_height_px=height, frame_rate_hz=rate, source=description)]
     ranked = choose_patient(raw).people[:max_people]
     by_id = {track.person_id: track for track in raw}

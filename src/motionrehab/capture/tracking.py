@@ -7,14 +7,20 @@ frame's detections with the open tracks:
 
 - size of a person = diagonal of the box around their 33 landmarks (pixels; works for a
   person standing or lying down);
-- cost of giving detection d to track k = distance between hip midpoints / size of the
-  person in track k, plus (1 - IoU of their boxes); pairs whose hip distance exceeds
-  ``max_jump`` sizes are not allowed;
+- cost of giving detection d to track k = distance between d's hip midpoint and where
+  track k's hips are expected (last position + smoothed velocity x time since, at most
+  1 s ahead) / size of the person in track k, plus (1 - IoU of their boxes); pairs
+  further apart than ``max_jump`` sizes are not allowed;
 - the Hungarian algorithm (scipy.optimize.linear_sum_assignment) finds the cheapest
   assignment; unmatched detections open new tracks; a track not seen for more than
   ``max_gap_s`` seconds is closed;
 - duplicates (two detections whose boxes overlap by IoU > ``duplicate_iou``) are merged
   first, keeping the more visible one.
+
+Tracks still break where a person is hidden or out of the picture for longer than the
+tracker waits, or reappears far from where they were expected. ``join_fragments`` then
+joins the pieces (fragments) of one person after the whole video is read (see
+``FragmentJoiner``), so that ids, and ``--max-people``, count people, not fragments.
 
 ``choose_patient`` picks the patient with an explainable rule (see its docstring).
 """
@@ -34,6 +40,10 @@ from motionrehab.capture.pose_track import PoseTrack
 
 FloatArray = NDArray[np.float64]
 _NOT_ALLOWED = 1e6
+#: longest time a track's last velocity is carried forward to predict where a missed person is (s)
+MAX_PREDICTION_S = 1.0
+#: weight of the newest hip displacement in the smoothed velocity (exponential smoothing)
+VELOCITY_SMOOTHING = 0.3
 
 
 def box_iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
@@ -57,6 +67,12 @@ class _OpenTrack:
     last: PoseDetection
     last_t_s: float
     frames: dict[int, PoseDetection] = field(default_factory=dict)
+    #: hip velocity, pixels per second (smoothed over the last few frames)
+    velocity_px_s: FloatArray = field(default_factory=lambda: np.zeros(2))
+
+    def predicted_hip_px(self, t_s: float) -> FloatArray:
+        # constant velocity for at most MAX_PREDICTION_S: people stop or turn
+        return np.asarray(self.last.hip_midpoint_px() + self.velocity_px_s * min(t_s - self.last_t_s, MAX_PREDICTION_S))
 
 
 class PersonTracker:
@@ -105,8 +121,9 @@ class PersonTracker:
             for i, track in enumerate(self._open):
                 size = person_size_px(track.last)
                 box = track.last.bounding_box_px()
+                predicted = track.predicted_hip_px(t_s)
                 for j, detection in enumerate(kept):
-                    jump = float(np.linalg.norm(detection.hip_midpoint_px() - track.last.hip_midpoint_px())) / size
+                    jump = float(np.linalg.norm(detection.hip_midpoint_px() - predicted)) / size
                     if np.isfinite(jump) and jump <= self.max_jump:
                         cost[i, j] = jump + 1.0 - box_iou(box, detection.bounding_box_px())
             rows, cols = linear_sum_assignment(cost)
@@ -125,9 +142,192 @@ class PersonTracker:
 
     @staticmethod
     def _extend(track: _OpenTrack, frame_index: int, t_s: float, detection: PoseDetection) -> None:
+        dt = t_s - track.last_t_s
+        if dt > 0:
+            step = (detection.hip_midpoint_px() - track.last.hip_midpoint_px()) / dt
+            if np.isfinite(step).all():
+                track.velocity_px_s = (1 - VELOCITY_SMOOTHING) * track.velocity_px_s + VELOCITY_SMOOTHING * step
         track.frames[frame_index] = detection
         track.last = detection
         track.last_t_s = t_s
+
+
+#: body segments whose lengths, relative to the trunk, describe a person's build: pairs of
+#: landmark indices, left and right averaged (a left/right swap of the model cannot change them)
+_SEGMENTS: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = (
+    ((11, 12), (11, 12)),  # shoulder width
+    ((23, 24), (23, 24)),  # hip width
+    ((11, 13), (12, 14)),  # upper arm
+    ((13, 15), (14, 16)),  # forearm
+    ((23, 25), (24, 26)),  # thigh
+    ((25, 27), (26, 28)),  # shank
+)
+
+
+def body_proportions(detection: PoseDetection, min_visibility: float = 0.5) -> FloatArray:
+    """(6,) segment lengths / trunk length (shoulder midpoint to hip midpoint); NaN where unseen.
+
+    Segments: shoulder width, hip width, upper arm, forearm, thigh, shank (left and right
+    averaged). Ratios do not depend on the distance to the camera; they change with the
+    view angle and pose, so a person is described by the median over many frames.
+    """
+    xy, seen = detection.landmarks_px, detection.visibility >= min_visibility
+    trunk_seen = seen[[11, 12, 23, 24]].all()
+    trunk = float(np.linalg.norm((xy[11] + xy[12]) / 2 - (xy[23] + xy[24]) / 2)) if trunk_seen else 0.0
+    out = np.full(len(_SEGMENTS), np.nan)
+    if trunk <= 1.0:
+        return out
+    for k, (left, right) in enumerate(_SEGMENTS):
+        lengths = [np.linalg.norm(xy[a] - xy[b]) for a, b in (left, right) if seen[a] and seen[b]]
+        if lengths:
+            out[k] = float(np.mean(lengths)) / trunk
+    return out
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """What the joiner knows about one track piece.
+
+    Attributes:
+        track_id: the tracker's id.
+        first_frame, last_frame: frame indices of its first and last detection.
+        t_start_s, t_end_s: their times.
+        start_hip_px, end_hip_px: hip midpoint at its first and last detection.
+        start_velocity_px_s, end_velocity_px_s: hip velocity over its first and last 0.5 s.
+        size_px: median person size (landmark box diagonal).
+        proportions: median body proportions (see body_proportions).
+        n_frames: detections in the piece.
+    """
+
+    track_id: int
+    first_frame: int
+    last_frame: int
+    t_start_s: float
+    t_end_s: float
+    start_hip_px: FloatArray
+    end_hip_px: FloatArray
+    start_velocity_px_s: FloatArray
+    end_velocity_px_s: FloatArray
+    size_px: float
+    proportions: FloatArray
+    n_frames: int
+
+
+def _velocity(times: FloatArray, hips: FloatArray) -> FloatArray:
+    if times.size < 2 or times[-1] <= times[0]:
+        return np.zeros(2)
+    return np.asarray((hips[-1] - hips[0]) / (times[-1] - times[0]))
+
+
+def describe_fragment(track_id: int, frames: dict[int, PoseDetection], t_s: FloatArray, window_s: float = 0.5) -> Fragment:
+    """Summarise one track piece for joining (``t_s``: the time of every frame index)."""
+    order = sorted(frames)
+    times = t_s[order]
+    hips = np.array([frames[i].hip_midpoint_px() for i in order])
+    head = times <= times[0] + window_s
+    tail = times >= times[-1] - window_s
+    with np.errstate(all="ignore"):
+        proportions = np.nanmedian(np.array([body_proportions(frames[i]) for i in order]), axis=0)
+    return Fragment(
+        track_id=track_id, first_frame=order[0], last_frame=order[-1], t_start_s=float(times[0]),
+        t_end_s=float(times[-1]), start_hip_px=hips[0], end_hip_px=hips[-1],
+        start_velocity_px_s=_velocity(times[head], hips[head]), end_velocity_px_s=_velocity(times[tail], hips[tail]),
+        size_px=float(np.median([person_size_px(frames[i]) for i in order])), proportions=proportions,
+        n_frames=len(order),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FragmentJoiner:
+    """Join track pieces of one person: motion continuity, size and body proportions.
+
+    A piece B may continue piece A when B starts after A ends (one person is never two
+    detections in one frame) and all three agree:
+
+    - **motion**: B's first hip position is within reach of where A was heading: A's last
+      position moved on by A's end velocity (for at most 1 s), or B's first position moved
+      back by B's start velocity; reach = ``max_jump`` + ``reach_sizes_per_s`` x gap
+      person sizes (walking covers about 0.8 body heights a second);
+    - **size**: median person sizes within a factor ``max_size_ratio``;
+    - **build**: median body proportions (segment lengths / trunk) differ by at most
+      ``max_proportion_diff`` on average.
+
+    Each term is divided by its limit and the three are added; the cheapest joins are made
+    first, each piece continuing at most one piece and continued by at most one, so a
+    person is a chain of pieces in time order.
+
+    Args:
+        max_gap_s: longest time between two pieces of one person (default 30 s: someone
+            who leaves the room and comes back).
+        max_jump: reach at zero gap, person sizes (default 0.75).
+        reach_sizes_per_s: reach added per second of gap (default 1.0).
+        max_size_ratio: largest ratio of the pieces' sizes (default 1.35).
+        max_proportion_diff: largest mean absolute difference of proportions (default 0.2).
+    """
+
+    max_gap_s: float = 30.0
+    max_jump: float = 0.75
+    reach_sizes_per_s: float = 1.0
+    max_size_ratio: float = 1.35
+    max_proportion_diff: float = 0.2
+
+    def cost(self, a: Fragment, b: Fragment) -> float:
+        """Cost of B continuing A (lower is likelier), inf when not allowed."""
+        gap = b.t_start_s - a.t_end_s
+        if b.first_frame <= a.last_frame or gap > self.max_gap_s:
+            return float("inf")
+        size = 0.5 * (a.size_px + b.size_px)
+        lead = min(gap, MAX_PREDICTION_S)
+        forward = np.linalg.norm(b.start_hip_px - (a.end_hip_px + a.end_velocity_px_s * lead))
+        backward = np.linalg.norm(a.end_hip_px - (b.start_hip_px - b.start_velocity_px_s * lead))
+        reach = self.max_jump + self.reach_sizes_per_s * gap
+        motion = float(min(forward, backward)) / size / reach
+        ratio = max(a.size_px, b.size_px) / max(min(a.size_px, b.size_px), 1.0)
+        size_term = float(np.log(ratio) / np.log(self.max_size_ratio))
+        both = np.isfinite(a.proportions) & np.isfinite(b.proportions)
+        build = float(np.mean(np.abs(a.proportions[both] - b.proportions[both]))) / self.max_proportion_diff if both.any() else 0.0
+        if motion > 1.0 or size_term > 1.0 or build > 1.0:
+            return float("inf")
+        return motion + size_term + build
+
+    def join(self, fragments: Sequence[Fragment]) -> list[list[int]]:
+        """Chains of track ids, one chain per person, in time order."""
+        pairs = sorted(
+            (self.cost(a, b), a.track_id, b.track_id) for a in fragments for b in fragments if a is not b
+        )
+        successor: dict[int, int] = {}
+        predecessor: dict[int, int] = {}
+        for cost, a, b in pairs:
+            if not np.isfinite(cost):
+                break
+            if a in successor or b in predecessor:
+                continue
+            successor[a] = b
+            predecessor[b] = a
+        chains = []
+        for fragment in sorted(fragments, key=lambda f: f.t_start_s):
+            if fragment.track_id in predecessor:
+                continue
+            chain = [fragment.track_id]
+            while chain[-1] in successor:
+                chain.append(successor[chain[-1]])
+            chains.append(chain)
+        return chains
+
+
+def join_fragments(
+    tracks: dict[int, dict[int, PoseDetection]], t_s: FloatArray, joiner: FragmentJoiner | None = None
+) -> dict[int, dict[int, PoseDetection]]:
+    """Tracks of one person joined (see FragmentJoiner); keys are the first piece's id."""
+    joiner = joiner or FragmentJoiner()
+    fragments = [describe_fragment(track_id, frames, t_s) for track_id, frames in tracks.items() if frames]
+    joined: dict[int, dict[int, PoseDetection]] = {}
+    for chain in joiner.join(fragments):
+        frames: dict[int, PoseDetection] = {}
+        for track_id in chain:
+            frames.update(tracks[track_id])
+        joined[chain[0]] = frames
+    return joined
 
 
 def track_to_pose_track(

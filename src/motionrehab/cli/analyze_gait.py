@@ -46,6 +46,13 @@ def _text(result: GaitResult) -> str:
     if result.walking_tolerance is not None:
         tol = result.walking_tolerance
         lines.append(f"Walking tolerance: {tol.time_s:.0f} s, {show(tol.distance_m, 'm', 1)} before pain onset")
+    for number, bout in enumerate(result.bouts, start=1):
+        lines.append(f"Bout {number}: {bout.t_start_s:.1f}-{bout.t_end_s:.1f} s, {bout.steps} steps "
+                     f"({bout.left_steps} left, {bout.right_steps} right), {show(bout.cadence_steps_per_min, 'steps/min')}, "
+                     f"{show(bout.distance_m, 'm', 2)}, {show(bout.speed_m_per_s, 'm/s', 2)}")  # fmt: skip
+    if result.turns:
+        lines.append(f"Turns: {len(result.turns)} (" + ", ".join(f"{t.angle_deg:+.0f} deg at {t.t_start_s:.1f} s"
+                                                             for t in result.turns) + ")")  # fmt: skip
     lines.append(f"Method: {result.method}")
     lines.extend(f"Note: {note}" for note in result.notes)
     return "\n".join(lines)

@@ -33,6 +33,7 @@ COMMANDS = {
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
     "forget": "motionrehab.cli.forget:forget",
+    "migrate": "motionrehab.cli.migrate:migrate",
 }
 
 

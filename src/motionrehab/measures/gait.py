@@ -102,6 +102,66 @@ class WalkingTolerance:
 
 
 @dataclass(frozen=True)
+class WalkingBout:
+    """One straight walking bout (lower-back sensor: split at pauses and turns).
+
+    Attributes:
+        t_start_s: first initial contact of the bout (s).
+        t_end_s: last initial contact (s).
+        steps: initial contacts in the bout.
+        left_steps: contacts read as left foot.
+        right_steps: contacts read as right foot.
+        cadence_steps_per_min: mean over the bout's strides of 120 / stride time.
+        distance_m: summed step lengths (m), None without a length source.
+        speed_m_per_s: distance / (t_end_s - t_start_s), None without a length source.
+    """
+
+    t_start_s: float
+    t_end_s: float
+    steps: int
+    left_steps: int
+    right_steps: int
+    cadence_steps_per_min: float | None
+    distance_m: float | None = None
+    speed_m_per_s: float | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output."""
+
+        def rounded(value: float | None, digits: int) -> float | None:
+            return None if value is None else round(float(value), digits)
+
+        return {
+            "t_start_s": round(self.t_start_s, 3), "t_end_s": round(self.t_end_s, 3), "steps": self.steps,
+            "left_steps": self.left_steps, "right_steps": self.right_steps,
+            "cadence_steps_per_min": rounded(self.cadence_steps_per_min, 2),
+            "distance_m": rounded(self.distance_m, 3), "speed_m_per_s": rounded(self.speed_m_per_s, 3),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TurnSummary:
+    """One turn of the whole body.
+
+    Attributes:
+        t_start_s: start of the turn (s).
+        t_end_s: end of the turn (s).
+        angle_deg: heading change, positive turning left (counter-clockwise seen from above).
+        steps: initial contacts during the turn.
+    """
+
+    t_start_s: float
+    t_end_s: float
+    angle_deg: float
+    steps: int
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON output."""
+        return {"t_start_s": round(self.t_start_s, 3), "t_end_s": round(self.t_end_s, 3),
+                "angle_deg": round(self.angle_deg, 1), "steps": self.steps}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class GaitResult:
     """Summary of one walk.
 
@@ -119,6 +179,8 @@ class GaitResult:
         duration_s: walking time from the first to the last initial contact (s).
         method: events and length methods used.
         notes: plain-language remarks (estimates, excluded strides, selected person...).
+        bouts: straight walking bouts (lower-back analysis; empty for other sources).
+        turns: turns found (lower-back analysis; empty for other sources).
     """
 
     steps: int
@@ -133,6 +195,8 @@ class GaitResult:
     method: str
     notes: tuple[str, ...] = field(default_factory=tuple)
     symmetry_parameter: str = "stance_time"
+    bouts: tuple[WalkingBout, ...] = ()
+    turns: tuple[TurnSummary, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         """Plain dict with the issue's keys: steps, cadence_steps_per_min, strides, ..."""
@@ -153,6 +217,8 @@ class GaitResult:
             "duration_s": round(self.duration_s, 3),
             "method": self.method,
             "notes": list(self.notes),
+            **({"bouts": [b.to_json_dict() for b in self.bouts]} if self.bouts else {}),
+            **({"turns": [t.to_json_dict() for t in self.turns]} if self.turns else {}),
         }
 
 

@@ -26,7 +26,7 @@ model; Zijlstra & Hof report the model underestimates, Zijlstra 2004 used 1.25).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,20 +38,24 @@ from motionrehab.errors import InvalidDataError
 from motionrehab.events.gait_events import (
     FootEventDetector,
     GaitEvents,
-    LowerBackIcDetector,
     PhoneStepDetector,
     ShankEventDetector,
     resample_uniform,
 )
+from motionrehab.events.lumbar_gait import LumbarGaitDetector
 from motionrehab.measures.gait import (
     MAX_STRIDE_TIME_S,
     GaitResult,
     Stride,
+    TurnSummary,
+    WalkingBout,
     strides_from_events,
     summarize_gait,
 )
 from motionrehab.sensors.imu_recording import ImuRecording
+from motionrehab.sensors.sanity import sanitized
 from motionrehab.signals.orientation import estimate_gyro_bias_deg_s, estimate_orientation
+from motionrehab.signals.segments import split_at_holes
 
 FloatArray = NDArray[np.float64]
 
@@ -235,6 +239,24 @@ def foot_stride_lengths(
     return lengths, turns
 
 
+def _label(recording: ImuRecording) -> str:
+    return f"{recording.side} {recording.placement}" if recording.side != "none" else recording.placement
+
+
+def _segments(recording: ImuRecording, notes: list[str]) -> list[ImuRecording]:
+    """The recording split at holes (signals/segments.py); the split is stated in ``notes``."""
+    segments, hole_notes = split_at_holes(recording)
+    notes.extend(f"{_label(recording)}: {note}" for note in hole_notes)
+    return segments
+
+
+def _joined(side: str, parts: Sequence[GaitEvents], method: str) -> GaitEvents:
+    if not parts:
+        return GaitEvents(side=side, t_ic_s=np.array([]), t_fc_s=np.array([]), method=method)
+    return GaitEvents(side=side, t_ic_s=np.concatenate([p.t_ic_s for p in parts]),
+                      t_fc_s=np.concatenate([p.t_fc_s for p in parts]), method=parts[0].method)  # fmt: skip
+
+
 def analyze_foot_imu(
     recordings: Sequence[ImuRecording],
     *,
@@ -242,15 +264,24 @@ def analyze_foot_imu(
     detector: FootEventDetector | None = None,
     integrator: ZuptIntegrator | None = None,
 ) -> GaitResult:
-    """Gait from one or two foot-mounted IMUs (same clock): events, ZUPT stride lengths, summary."""
+    """Gait from one or two foot-mounted IMUs (same clock): events, ZUPT stride lengths, summary.
+
+    A recording with holes (signals/segments.py) is analysed segment by segment; no
+    stride spans a hole.
+    """
     detector = detector or FootEventDetector()
     all_events: list[GaitEvents] = []
     strides: list[Stride] = []
     notes: list[str] = []
     for recording in recordings:
-        events = detector.detect(recording)
-        lengths, turns = foot_stride_lengths(recording, events, integrator)
-        side_strides = strides_from_events(events, lengths, turns)
+        parts: list[GaitEvents] = []
+        side_strides: list[Stride] = []
+        for segment in _segments(recording, notes):
+            events = detector.detect(segment)
+            lengths, turns = foot_stride_lengths(segment, events, integrator)
+            side_strides.extend(strides_from_events(events, lengths, turns))
+            parts.append(events)
+        events = _joined(recording.side, parts, detector.method)
         n_turns = sum(s.is_turn for s in side_strides)
         if n_turns:
             notes.append(f"{events.side}: {n_turns} turn stride(s) (heading change > {TURN_THRESHOLD_DEG:.0f} deg), "
@@ -270,12 +301,17 @@ def analyze_foot_imu(
 def analyze_shank_imu(
     recordings: Sequence[ImuRecording], *, pain_onset_s: float | None = None, detector: ShankEventDetector | None = None
 ) -> GaitResult:
-    """Gait events and temporal parameters from one or two shank IMUs (no lengths)."""
+    """Gait events and temporal parameters from one or two shank IMUs (no lengths); holes split."""
     detector = detector or ShankEventDetector()
-    all_events = [detector.detect(recording) for recording in recordings]
-    strides = [stride for events in all_events for stride in strides_from_events(events)]
+    notes = ["no length source: distance not measured"]
+    all_events: list[GaitEvents] = []
+    strides: list[Stride] = []
+    for recording in recordings:
+        parts = [detector.detect(segment) for segment in _segments(recording, notes)]
+        strides.extend(stride for events in parts for stride in strides_from_events(events))
+        all_events.append(_joined(recording.side, parts, "shank IMU"))
     method = all_events[0].method if all_events else "shank IMU"
-    return summarize_gait(all_events, strides, method=method, notes=["no length source: distance not measured"],
+    return summarize_gait(all_events, strides, method=method, notes=notes,
                           pain_onset_s=pain_onset_s, single_foot=len(recordings) == 1)  # fmt: skip
 
 
@@ -323,51 +359,88 @@ def analyze_lower_back_imu(
     leg_length_m: float | None = None,
     correction_factor: float = 1.0,
     pain_onset_s: float | None = None,
-    detector: LowerBackIcDetector | None = None,
+    detector: LumbarGaitDetector | None = None,
 ) -> GaitResult:
-    """Steps, cadence and (with a leg length) distance from a lower-back IMU.
+    """Walking bouts, steps with left/right, turns, cadence and (with a leg length) distance.
 
-    Walking bouts are runs of ICs with steps shorter than half MAX_STRIDE_TIME_S; the
-    longest bout is analysed. Side is unknown: strides are IC k to IC k+2 with side
-    'none'. Distance = sum of inverted-pendulum step lengths in the bout.
+    Bouts, contacts, sides and turns: events/lumbar_gait.py (straight bouts split at
+    pauses and turns; turning steps counted apart). Per bout: steps, left/right, cadence
+    (mean of 120 / stride time over its strides), and with ``leg_length_m`` distance
+    (inverted-pendulum step lengths, Zijlstra & Hof 2003) and speed. Totals: every
+    contact while walking (bouts and turns) is a step; cadence over all bout strides;
+    distance summed over every step of the walk (turns included). A recording with holes
+    is analysed segment by segment.
     """
-    detector = detector or LowerBackIcDetector()
-    events = detector.detect(recording)
-    bouts = _bouts(events.t_ic_s, 0.5 * MAX_STRIDE_TIME_S)
+    detector = detector or LumbarGaitDetector()
     notes: list[str] = []
-    if not bouts:
-        return summarize_gait([events], [], method=events.method, notes=["no steps detected"], pain_onset_s=pain_onset_s)
-    first, last = max(bouts, key=lambda b: b[1] - b[0])
-    if len(bouts) > 1:
-        notes.append(f"{len(bouts)} walking bouts; the longest ({last - first} steps) is reported")
-    t_ic = events.t_ic_s[first : last + 1]
-    bout_events = GaitEvents(side="none", t_ic_s=t_ic, t_fc_s=np.array([]), method=events.method)
+    bouts: list[WalkingBout] = []
+    turns: list[TurnSummary] = []
     strides: list[Stride] = []
-    distance = None
-    step_lengths = None
+    contacts: list[FloatArray] = []
+    walk_time = 0.0
+    total_distance = 0.0
+    method = "lower-back IMU"
+    for segment in _segments(recording, notes):
+        events = detector.detect(segment)
+        method = events.method
+        t_ic = events.t_ic_s
+        contacts.append(t_ic)
+        turns.extend(TurnSummary(t.t_start_s, t.t_end_s, t.angle_deg, t.steps) for t in events.turns)
+        step_lengths = None
+        if leg_length_m is not None and t_ic.size > 1:
+            step_lengths = inverted_pendulum_step_lengths_m(segment, t_ic, leg_length_m,
+                                                            correction_factor=correction_factor)  # fmt: skip
+        # steps of the walk: consecutive contacts of one walking run (no pause between)
+        walking = np.diff(t_ic) <= detector.max_step_s
+        walk_time += float(np.sum(np.diff(t_ic)[walking]))
+        if step_lengths is not None:
+            total_distance += float(np.nansum(step_lengths[walking]))
+        for bout in events.bouts:
+            index = np.arange(bout.first, bout.last + 1)
+            sides = events.side[index]
+            bout_strides = [
+                Stride(side=str(sides[j]), t_ic_s=float(t_ic[k]), t_fc_s=None, t_next_ic_s=float(t_ic[k + 2]),
+                       stride_time_s=float(t_ic[k + 2] - t_ic[k]), stance_s=None, swing_s=None,
+                       stride_length_m=None if step_lengths is None
+                       else float(step_lengths[k] + step_lengths[k + 1]))
+                for j, k in enumerate(index[:-2])
+            ]  # fmt: skip
+            strides.extend(bout_strides)
+            duration = float(t_ic[bout.last] - t_ic[bout.first])
+            distance = None if step_lengths is None else float(np.nansum(step_lengths[bout.first : bout.last]))
+            bouts.append(WalkingBout(
+                t_start_s=float(t_ic[bout.first]), t_end_s=float(t_ic[bout.last]), steps=int(index.size),
+                left_steps=int(np.sum(sides == "left")), right_steps=int(np.sum(sides == "right")),
+                cadence_steps_per_min=_stride_cadence(bout_strides), distance_m=distance,
+                speed_m_per_s=None if distance is None or duration <= 0 else distance / duration,
+            ))  # fmt: skip
+    all_ic = np.concatenate(contacts) if contacts else np.array([])
     if leg_length_m is not None:
-        step_lengths = inverted_pendulum_step_lengths_m(recording, t_ic, leg_length_m, correction_factor=correction_factor)
-        distance = float(np.nansum(step_lengths))
         notes.append(f"step length: inverted pendulum, leg length {leg_length_m:.3f} m, K = {correction_factor:g}")
     else:
         notes.append("no leg length given: distance not measured (pass --leg-length-m)")
-    for k in range(t_ic.size - 2):
-        length = None if step_lengths is None else float(step_lengths[k] + step_lengths[k + 1])
-        strides.append(Stride(side="none", t_ic_s=float(t_ic[k]), t_fc_s=None, t_next_ic_s=float(t_ic[k + 2]),
-                              stride_time_s=float(t_ic[k + 2] - t_ic[k]), stance_s=None, swing_s=None,
-                              stride_length_m=length))  # fmt: skip
-    result = summarize_gait([bout_events], strides, method=events.method + "; step length: inverted pendulum "
-                            "(Zijlstra & Hof 2003)", notes=notes, pain_onset_s=pain_onset_s, distance_m=distance)  # fmt: skip
-    if distance is not None and result.duration_s > 0:
-        # speed over the bout: the steps span first to last IC
-        result = _replace_speed(result, distance / result.duration_s)
-    return result
+    notes.append(f"{len(bouts)} straight walking bout(s), {len(turns)} turn(s) "
+                 f"({sum(t.steps for t in turns)} turning steps counted in the total, not in the bouts)")  # fmt: skip
+    if not all_ic.size:
+        notes.append("no walking found")
+    events_all = GaitEvents(side="none", t_ic_s=all_ic, t_fc_s=np.array([]), method=method)
+    result = summarize_gait([events_all], strides, method=method + "; step length: inverted pendulum "
+                            "(Zijlstra & Hof 2003)", notes=notes, pain_onset_s=pain_onset_s,
+                            distance_m=total_distance if leg_length_m is not None else None)  # fmt: skip
+    return replace(
+        result,
+        cadence_steps_per_min=_stride_cadence(strides),
+        speed_m_per_s=total_distance / walk_time if leg_length_m is not None and walk_time > 0 else None,
+        bouts=tuple(bouts),
+        turns=tuple(turns),
+    )
 
 
-def _replace_speed(result: GaitResult, speed: float) -> GaitResult:
-    from dataclasses import replace
-
-    return replace(result, speed_m_per_s=speed)
+def _stride_cadence(strides: Sequence[Stride]) -> float | None:
+    """Mean of 120 / stride time (steps/min), as the Mobilise-D references compute bout cadence."""
+    if not strides:
+        return None
+    return float(np.mean([120.0 / s.stride_time_s for s in strides]))
 
 
 def analyze_phone(
@@ -403,9 +476,25 @@ def analyze_inertial_gait(
         raise InvalidDataError(
             f"sensors on different segments ({', '.join(sorted(placements))})",
             where="gait",
-            fix="analyse one placement at a time (e.g. both feet together, or the lower back alone)",
+            fix="analyse one placement at a time (e.g. both feet together, or the lower back alone: "
+            "--sensor-placement lower_back on the command line)",
         )
-    placement = placements.pop()
+    # units and axes against physics; conversions made here or by the reader are stated
+    checked = [sanitized(recording) for recording in recordings]
+    unit_notes = [f"{_label(r)}: {note}" for r in checked for note in r.notes]
+    result = _analyze_placement(placements.pop(), checked, leg_length_m, pain_onset_s, correction_factor)
+    if unit_notes:
+        result = replace(result, notes=(*unit_notes, *result.notes))
+    return result
+
+
+def _analyze_placement(
+    placement: str,
+    recordings: Sequence[ImuRecording],
+    leg_length_m: float | None,
+    pain_onset_s: float | None,
+    correction_factor: float,
+) -> GaitResult:
     if placement == "foot":
         return analyze_foot_imu(recordings, pain_onset_s=pain_onset_s)
     if placement == "shin":

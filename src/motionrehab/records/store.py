@@ -2,8 +2,9 @@
 
 SQLite by default (one file, owner-only, in the user data folder); the same code runs on
 PostgreSQL for a clinic (``postgresql+psycopg://user:password@host/db``). SQLAlchemy 2
-Core; the schema is versioned (table ``schema_version``) and ``MIGRATIONS`` bring an
-older database up to date when a store opens it.
+Core; the schema is versioned with Alembic (``records/migrations``): opening a store
+brings an older database up to the newest revision, safely when several processes open a
+brand-new store at the same moment.
 
 Crash safety: every repetition, measurement and check-in is its own committed
 transaction, written as it happens. On SQLite the journal is a write-ahead log with
@@ -54,12 +55,15 @@ from motionrehab.program.progression import PlannedExercise, WeekReview
 from motionrehab.program.proms import PromScore
 from motionrehab.program.safety import CheckIn, CheckInOutcome
 from motionrehab.program.sessions import ExerciseDone, Measurement, SessionLog
+from motionrehab.records import migrations
 
 STORE_ENV = "MOTIONREHAB_STORE"
 """Environment variable naming the store: a SQLAlchemy URL or a SQLite file path."""
 
 metadata = sa.MetaData()
 
+# motionrehab 0.1 versioned its schema here; kept at version 2 so that 0.1 refuses a newer
+# database ("upgrade motionrehab"). Alembic's table alembic_version is the record now.
 schema_version = sa.Table(
     "schema_version", metadata,
     sa.Column("version", sa.Integer, primary_key=True),
@@ -198,20 +202,6 @@ _PERFORMED_JOIN = exercises_performed.join(sessions, exercises_performed.c.sessi
 _REPS_JOIN = repetitions.join(_PERFORMED_JOIN, repetitions.c.exercise_performed_id == exercises_performed.c.id)
 _WALK_JOIN = walking.join(_PERFORMED_JOIN, walking.c.exercise_performed_id == exercises_performed.c.id)
 
-V1_TABLES = (patients, prescriptions, checkins, sessions, exercises_performed, repetitions, repetition_metrics, walking, measurements, proms, decisions)
-
-
-def _migrate_to_1(conn: Connection) -> None:
-    metadata.create_all(conn, tables=list(V1_TABLES))
-
-
-MIGRATIONS: tuple[tuple[int, str, Any], ...] = (
-    (1, "patients, prescriptions, check-ins, sessions, exercises, repetitions, walking, measurements, PROMs, decisions", _migrate_to_1),
-)
-"""(version, description, function(connection)) in order; a new schema change appends one."""
-SCHEMA_VERSION = MIGRATIONS[-1][0]
-
-
 def default_store_url() -> str:
     """$MOTIONREHAB_STORE (a URL or a file path), else a SQLite file in the user data folder's sessions/."""
     named = os.environ.get(STORE_ENV, "").strip()
@@ -229,6 +219,46 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
 
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
+
+
+def _open_engine(url: str) -> tuple[Engine, str, bool]:
+    """The engine for ``url`` (a new SQLite file created owner-only first); returns (engine, URL without password, is SQLite)."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError as error:
+        raise InvalidDataError(f"'{url}' is not a database URL", where=STORE_ENV,
+                               fix="use a SQLite file path or e.g. postgresql+psycopg://user:password@host/dbname") from error  # fmt: skip
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite:
+        _prepare_sqlite_file(parsed)
+    engine = sa.create_engine(parsed, pool_pre_ping=not is_sqlite)
+    if is_sqlite:
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine, parsed.render_as_string(hide_password=True), is_sqlite
+
+
+def store_revision(url: str | None = None) -> str | None:
+    """The store's schema revision without changing anything (None: an empty database)."""
+    engine, _, _ = _open_engine(url or default_store_url())
+    try:
+        return migrations.current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def migrate_store(url: str | None = None, target: str = "head") -> tuple[str | None, str | None]:
+    """Move the store's schema to revision ``target`` (up or down; 'head' is the newest); returns (before, after).
+
+    Downgrading removes what the newer revisions added, data included.
+    """
+    engine, display_url, _ = _open_engine(url or default_store_url())
+    try:
+        return migrations.migrate(engine, target)
+    except sa.exc.OperationalError as error:
+        raise MotionRehabError(f"cannot migrate the session store ({error.orig})", where=display_url,
+                               fix=f"check {STORE_ENV} or the database server") from error  # fmt: skip
+    finally:
+        engine.dispose()
 
 
 def _prepare_sqlite_file(url: sa.engine.URL) -> None:
@@ -307,21 +337,11 @@ class SessionStore:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_store_url()
+        self.engine, self.display_url, self.is_sqlite = _open_engine(self.url)
         try:
-            parsed = sa.engine.make_url(self.url)
-        except sa.exc.ArgumentError as error:
-            raise InvalidDataError(f"'{self.url}' is not a database URL", where=STORE_ENV,
-                                   fix="use a SQLite file path or e.g. postgresql+psycopg://user:password@host/dbname") from error  # fmt: skip
-        self.display_url = parsed.render_as_string(hide_password=True)
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        if self.is_sqlite:
-            _prepare_sqlite_file(parsed)
-        self.engine: Engine = sa.create_engine(parsed, pool_pre_ping=not self.is_sqlite)
-        if self.is_sqlite:
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        try:
-            self._migrate()
+            migrations.migrate(self.engine, "head")
         except sa.exc.OperationalError as error:
+            self.engine.dispose()
             raise MotionRehabError(f"cannot open the session store ({error.orig})", where=self.display_url,
                                    fix=f"check {STORE_ENV} or the database server") from error  # fmt: skip
 
@@ -330,22 +350,9 @@ class SessionStore:
         self.engine.dispose()
 
     # -- schema ---------------------------------------------------------------------------
-    def _migrate(self) -> None:
-        with self.engine.begin() as conn:
-            schema_version.create(conn, checkfirst=True)
-            current = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
-            if current > SCHEMA_VERSION:
-                raise MotionRehabError(f"the store has schema version {current}, newer than this motionrehab ({SCHEMA_VERSION})",
-                                       where=self.display_url, fix="upgrade motionrehab")  # fmt: skip
-            for version, description, migrate in MIGRATIONS:
-                if version > current:
-                    migrate(conn)
-                    conn.execute(sa.insert(schema_version).values(version=version, applied_at=_now(), description=description))
-
-    def schema_version(self) -> int:
-        """The schema version of the database."""
-        with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0)
+    def schema_revision(self) -> str | None:
+        """The database's Alembic revision (``migrations.head_revision()`` once opened)."""
+        return migrations.current_revision(self.engine)
 
     # -- patients and prescriptions -------------------------------------------------------
     def _patient_id(self, conn: Connection, pseudonym: str, *, create: bool) -> int:
@@ -625,12 +632,13 @@ class SessionStore:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # First: every later statement, switching to WAL included, waits for another process's lock
+    # (a report reading while the live session writes, two processes creating a new store).
+    cursor.execute("PRAGMA busy_timeout=5000")
     # WAL: readers never block the live writer; FULL: a commit that returned survives a crash or power cut.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # A report reading while the live session writes waits instead of failing.
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 

@@ -32,7 +32,9 @@ import numpy as np
 from motionrehab._files import open_private
 from motionrehab._text import open_text, read_text
 from motionrehab.errors import InputFileError
+from motionrehab.sensors.apdm_h5 import is_apdm_h5, read_apdm_h5
 from motionrehab.sensors.imu_recording import ImuRecording
+from motionrehab.sensors.sanity import check_axes, conform_units
 from motionrehab.timebase import check_time_base
 
 ACC_COLUMNS = ("acc_x_m_s2", "acc_y_m_s2", "acc_z_m_s2")
@@ -94,9 +96,14 @@ def read_imu_csv(
 ) -> ImuRecording:
     """Read a motionrehab inertial CSV (see module docstring) into an ImuRecording.
 
+    Time in ms/us/ns, acceleration in g or milli-g and angular rate in rad/s are
+    recognised and converted, each stated in the recording's ``notes``
+    (sensors/sanity.py).
+
     Raises:
         InputFileError: missing file, missing columns, non-numeric cells or no placement.
-        InvalidDataError: from ImuRecording (time order, units that look like g, ...).
+        InvalidDataError: time order, implausible units, or axes that contradict the
+            declared convention (gravity not on the up axis, swapped foot axes).
     """
     file = Path(path)
     if not file.is_file():
@@ -157,18 +164,23 @@ def read_imu_csv(
             where=str(file),
             fix="add a line '# placement: foot' (or shin, lower_back, phone) before the header, or pass the placement",
         )
+    # units and axes checked against physics (sensors/sanity.py): unambiguous unit mistakes
+    # are converted and stated in the recording's notes, the rest are clear errors
+    conformed = conform_units(data[:, 0], data[:, 1:4], data[:, 4:7], where=str(file))
     recording = ImuRecording(
-        t_s=data[:, 0],
-        acc_m_s2=data[:, 1:4],
-        gyr_deg_s=data[:, 4:7],
+        t_s=conformed.t_s,
+        acc_m_s2=conformed.acc_m_s2,
+        gyr_deg_s=conformed.gyr_deg_s,
         mag_uT=data[:, 7:10] if has_mag else None,
         placement=chosen_placement,
         side=side or meta.get("side", "none"),
         axis_convention=axis_convention or meta.get("axis_convention", "device"),
         device=device if device is not None else meta.get("device", ""),
         source=str(file),
+        notes=conformed.notes,
     )
     check_time_base(recording.t_s, str(file))
+    check_axes(recording)
     return recording
 
 
@@ -346,7 +358,8 @@ def read_inertial_input(
     - a folder of such CSVs (one per sensor, e.g. left and right foot);
     - gaitmap's two-header-row foot CSV (both feet, or ``side``);
     - a mobgap trial folder (``imu.csv`` + ``meta.json``: lower back, with sensor height);
-    - an Android accelerometer CSV without header (Oxford step-counter layout: phone).
+    - an Android accelerometer CSV without header (Oxford step-counter layout: phone);
+    - an APDM Opal HDF5 file (all its sensors, or those at ``placement``).
 
     ``placement`` (foot, shank, lower_back, phone) overrides what the file says.
     """
@@ -371,6 +384,11 @@ def read_inertial_input(
         return InertialInput(recordings, None, f"folder of {len(files)} inertial CSV file(s)")
     if is_imu_csv(source):
         return InertialInput((read_imu_csv(source, placement=wanted, side=side),), None, "inertial CSV")
+    if is_apdm_h5(source):
+        recordings = read_apdm_h5(source, placement=wanted)
+        if side in ("left", "right"):
+            recordings = tuple(r for r in recordings if r.side in (side, "none"))
+        return InertialInput(recordings, None, "APDM Opal HDF5 recording")
     if _looks_like_gaitmap(source):
         sides = [side] if side in ("left", "right") else ["left", "right"]
         return InertialInput(tuple(read_gaitmap_imu_csv(source, s) for s in sides), None, "gaitmap foot IMU CSV")

@@ -32,6 +32,7 @@ AXIS_CONVENTIONS: dict[str, str] = {
     "android_phone": "Android device frame: x right, y up along the screen, z out of the screen",
     "shin_anterior": "shin sensor on the anterior crest: x along the shin towards the knee, y left, z out of the shin (anterior)",
     "trunk_posterior": "trunk sensor on the spine: x up along the spine, y left, z posterior (out of the back)",
+    "apdm_lumbar": "APDM Opal on the lower back: x down, y right, z out of the back (posterior)",
     "device": "the device's own printed axes; mapping to the segment comes from a calibration profile",
 }
 
@@ -71,6 +72,8 @@ class ImuRecording:
         mag_uT: (n, 3) magnetic field in microtesla, or None.
         device: device name or model ('' when unknown).
         source: file or stream the samples came from.
+        notes: unit conversions and other changes made while reading (sensors/sanity.py),
+            one plain sentence each; measures copy them into their results.
     """
 
     t_s: FloatArray
@@ -82,6 +85,7 @@ class ImuRecording:
     mag_uT: FloatArray | None = None
     device: str = ""
     source: str = ""
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         where = f"inertial recording ({self.device or 'sensor'} on {self.placement}, {self.source or 'unknown source'})"
@@ -102,6 +106,7 @@ class ImuRecording:
         n = t.size
         set_ = object.__setattr__
         set_(self, "t_s", t)
+        set_(self, "notes", tuple(self.notes))
         set_(self, "acc_m_s2", _vectors("acc_m_s2", self.acc_m_s2, n, where))
         set_(self, "gyr_deg_s", _vectors("gyr_deg_s", self.gyr_deg_s, n, where))
         if self.mag_uT is not None:

@@ -1,8 +1,9 @@
 """Synthetic exercise recordings with exact truth: a hip-hinge set, supine SLR trials, a walk.
 
-Every movement phase follows a minimum-jerk profile between its start and end values
-(Flash & Hogan 1985, J Neurosci 5:1688: s = 10 tau^3 - 15 tau^4 + 6 tau^5), holds are exact
-constants, so the truth phase durations are exactly the prescribed ones. Each generator
+Every movement phase follows a movement profile between its start and end values (by
+default minimum jerk, Flash & Hogan 1985, J Neurosci 5:1688; ``profile=`` picks another of
+synth/profiles.py so tests can vary the shape), holds are exact constants, so the truth
+phase durations are exactly the prescribed ones. Each generator
 returns a ``SyntheticRecording``: the filmed PoseTrack (as the video pipeline would give
 it), the true angles (an AngleTable with the kinematics column names) and the event truth.
 """
@@ -28,14 +29,14 @@ from motionrehab.synth.body import (
     posture_angles,
 )
 from motionrehab.synth.camera import PinholeCamera, Realism, RealismLog, add_realism, film
+from motionrehab.synth.profiles import MovementProfile, inverse, step
 
 FloatArray = NDArray[np.float64]
 
 
 def minimum_jerk_step(t_s: FloatArray, t0_s: float, duration_s: float) -> FloatArray:
     """0 before t0, 1 after t0 + duration, the minimum-jerk profile in between."""
-    tau = np.clip((np.asarray(t_s, dtype=np.float64) - t0_s) / duration_s, 0.0, 1.0)
-    return 10 * tau**3 - 15 * tau**4 + 6 * tau**5
+    return step(t_s, t0_s, duration_s, "minimum_jerk")
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,13 @@ def hip_hinge_set(
     height_m: float = 1.70,
     lead_in_s: float = 2.0,
     standing_knee_deg: float = 0.0,
+    profile: MovementProfile = "minimum_jerk",
 ) -> SyntheticRecording:
     """A hinge set filmed from the side (default camera: left side view, portrait phone).
 
     ``reps`` is a list of HingeRep (or a count of default reps). The person stands still for
     ``lead_in_s`` first (a stretch the camera-roll calibration uses) and after the last rep.
+    ``profile``: the shape of every lowering and return (synth/profiles.py).
     """
     rep_list = [HingeRep()] * reps if isinstance(reps, int) else list(reps)
     camera = camera or PinholeCamera()
@@ -156,8 +159,8 @@ def hip_hinge_set(
     events = []
     t0 = lead_in_s
     for i, rep in enumerate(rep_list):
-        down = minimum_jerk_step(t_s, t0, rep.eccentric_s)
-        up = minimum_jerk_step(t_s, t0 + rep.eccentric_s + rep.pause_s, rep.concentric_s)
+        down = step(t_s, t0, rep.eccentric_s, profile)
+        up = step(t_s, t0 + rep.eccentric_s + rep.pause_s, rep.concentric_s, profile)
         shape = down - up  # 0 -> 1 -> hold -> 0
         trunk += rep.trunk_deg * shape
         knee += (rep.knee_flexion_deg - standing_knee_deg) * shape
@@ -226,13 +229,14 @@ def supine_slr(
     height_m: float = 1.70,
     lead_in_s: float = 2.0,
     table_height_m: float = 0.15,
+    profile: MovementProfile = "minimum_jerk",
 ) -> SyntheticRecording:
     """SLR trials of one leg, lying supine, filmed from the side of the raised leg at hip height.
 
     Default camera: landscape 1920x1080, 4 m away, 0.6 m high (a phone on a chair beside
     the plinth), on the raised leg's side (left leg: camera at the person's left); the raised
     foot stays in the picture up to 90 deg. (At mat height 3.2 m away it leaves it above
-    about 30 deg.)
+    about 30 deg.) ``profile``: the shape of every raise and lowering (synth/profiles.py).
     """
     trial_list = [SlrTrial()] * trials if isinstance(trials, int) else list(trials)
     if side not in ("left", "right"):
@@ -249,7 +253,7 @@ def supine_slr(
     events = []
     t0 = lead_in_s
     for i, trial in enumerate(trial_list):
-        shape = minimum_jerk_step(t_s, t0, trial.raise_s) - minimum_jerk_step(t_s, t0 + trial.raise_s + trial.hold_s, trial.lower_s)
+        shape = step(t_s, t0, trial.raise_s, profile) - step(t_s, t0 + trial.raise_s + trial.hold_s, trial.lower_s, profile)
         knee += trial.knee_bend_deg * shape
         other += trial.other_thigh_lift_deg * shape
         trunk -= trial.trunk_rotation_deg * shape
@@ -257,8 +261,8 @@ def supine_slr(
         raised_thigh += _thigh_for_leg_elevation(trial.peak_deg, trial.knee_bend_deg) * shape
         onset_t = onset_deg = None
         if trial.onset_fraction is not None:
-            # the time at which the raise reaches that fraction of its amplitude (min-jerk is monotonic)
-            tau = _minimum_jerk_inverse(trial.onset_fraction)
+            # the time at which the raise reaches that fraction of its amplitude (profiles are monotonic)
+            tau = inverse(trial.onset_fraction, profile)
             onset_t = t0 + tau * trial.raise_s
         t_peak = t0 + trial.raise_s
         t_end = t_peak + trial.hold_s + trial.lower_s
@@ -291,17 +295,6 @@ def _thigh_for_leg_elevation(leg_deg: float, knee_bend_deg: float) -> float:
     beta = math.degrees(math.atan2(shank_x, THIGH + shank_y))
     return leg_deg + beta
 
-
-def _minimum_jerk_inverse(fraction: float) -> float:
-    """Tau in [0, 1] where the minimum-jerk profile reaches ``fraction`` (bisection: it is monotonic)."""
-    low, high = 0.0, 1.0
-    for _ in range(60):
-        mid = (low + high) / 2
-        if 10 * mid**3 - 15 * mid**4 + 6 * mid**5 < fraction:
-            low = mid
-        else:
-            high = mid
-    return (low + high) / 2
 
 
 # ----------------------------------------------------------------------------- walking
