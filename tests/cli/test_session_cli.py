@@ -200,8 +200,9 @@ def test_an_mkv_overlay_stays_playable_after_kill_9(tmp_path, pose_model_path):
 
     video = tmp_path / "long.mkv"
     writer = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"mp4v"), 30.0, (320, 240))
-    for i in range(900):
-        writer.write(np.full((240, 320, 3), i % 200, np.uint8))
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        writer.write(rng.integers(0, 255, (240, 320, 3), dtype=np.uint8))  # noise: every overlay frame has bytes to write
     writer.release()
     overlay = tmp_path / "overlay.mkv"
     process = subprocess.Popen([sys.executable, "-m", "motionrehab.cli.main", "session", "--prescription", str(_prescription(tmp_path)),
@@ -209,7 +210,7 @@ def test_an_mkv_overlay_stays_playable_after_kill_9(tmp_path, pose_model_path):
                                 "--checkin-answers", GOOD, "--at", "2026-01-07T09:00", "--pose-model", str(pose_model_path)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 60.0
-    while not (overlay.is_file() and overlay.stat().st_size > 20_000):
+    while not (overlay.is_file() and overlay.stat().st_size > 100_000):
         assert process.poll() is None, "the session ended before it could be killed"
         assert time.monotonic() < deadline, "the overlay did not grow"
         time.sleep(0.05)
@@ -221,4 +222,4 @@ def test_an_mkv_overlay_stays_playable_after_kill_9(tmp_path, pose_model_path):
     while capture.read()[0]:
         frames += 1
     capture.release()
-    assert 5 < frames < 900  # what was written before the kill plays back
+    assert 2 < frames < 300  # what was written before the kill plays back
