@@ -21,6 +21,7 @@ from motionrehab.program.safety import (
     evaluate_checkin,
     require_safe_to_start,
 )
+from motionrehab.pseudonym import check_pseudonym
 
 
 @click.command()
@@ -36,6 +37,7 @@ from motionrehab.program.safety import (
 def checkin(patient: str, pain: int | None, tingling: bool | None, numbness: bool | None, red_flags: tuple[str, ...],
             no_red_flags: bool, at_text: str | None, store_url: str | None) -> None:  # fmt: skip
     """Screen PATIENT before a session; any red flag stops the session and flags the record for the clinician."""
+    check_pseudonym(patient, where="PATIENT")  # before any question is asked
     at = _parse_at(at_text)
     if pain is None:
         pain = click.prompt("Pain now, 0 (none) to 10 (worst imaginable)", type=click.IntRange(0, 10))

@@ -155,7 +155,10 @@ def session(patient_arg: str | None, camera: int | None, source_path: Path | Non
         raise InvalidDataError("give either --camera or --source, not both", where="session")
     from motionrehab.cli.checkin import _parse_at
     from motionrehab.live.preflight import preflight_session
+    from motionrehab.pseudonym import check_pseudonym
 
+    if patient_arg is not None:
+        check_pseudonym(patient_arg, where="--patient")
     at = _parse_at(at_text)
     answers = parse_answers(checkin_answers)
     # display, overlay name, model and source are checked before anything is asked or stored
