@@ -57,7 +57,8 @@ def check_pseudonym(patient: object, *, where: str = "patient") -> str:
         raise InvalidDataError(f"{shown} holds a date, most likely a date of birth, which identifies the patient", where=where,
                                fix="use the clinic's pseudonym without any date, e.g. P-7F3A2C")  # fmt: skip
     if looks_like_name(text):
-        warnings.warn(MotionRehabWarning(f"{where}: '{text}' looks like a person's name; a pseudonym must not identify the patient "
+        # the same text wherever it is checked, so the CLI shows it once per command
+        warnings.warn(MotionRehabWarning(f"'{text}' looks like a person's name; a pseudonym must not identify the patient "
                                          "(use the clinic's code, e.g. P-7F3A2C)"), stacklevel=2)  # fmt: skip
     return text
 
