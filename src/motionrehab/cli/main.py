@@ -51,14 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     with warnings.catch_warnings():
         # Our warnings are one line for a person; numpy's arithmetic RuntimeWarnings (mean of
         # nothing, 0/0) are not for the user: the results say in words what was not measured.
-        warnings.simplefilter("once", MotionRehabWarning)
+        warnings.simplefilter("always", MotionRehabWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        warnings.showwarning = _show_warning
+        shown: set[str] = set()
+
+        def show(message: Warning | str, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
+            if str(message) not in shown:  # once per command, wherever it was raised
+                shown.add(str(message))
+                click.echo(f"warning: {message}", err=True)
+
+        warnings.showwarning = show
         return _run(argv)
-
-
-def _show_warning(message: Warning | str, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
-    click.echo(f"warning: {message}", err=True)
 
 
 def one_line(error: MotionRehabError) -> str:
