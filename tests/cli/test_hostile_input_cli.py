@@ -46,7 +46,7 @@ def test_a_non_utf8_byte_in_a_pose_csv_is_one_line_naming_the_line(tmp_path, cap
     path.write_bytes(b"\n".join(lines))
     assert main(["angles", str(path), "--out", str(tmp_path / "a.csv")]) == 2
     line = _one_line_error(capsys.readouterr().err)
-    assert f"{path}, line 4: the pose-track CSV is not UTF-8 text: byte 0xe9 on line 4" in line and "UTF-8" in line
+    assert f"{path}, line 4: " in line and "not UTF-8" in line and "0xe9" in line
     assert not (tmp_path / "a.csv").exists()
 
 

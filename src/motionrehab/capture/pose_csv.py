@@ -15,6 +15,7 @@ import csv
 import math
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,6 @@ import numpy as np
 
 from motionrehab._files import open_private
 from motionrehab._format import seconds
-from motionrehab._text import open_text
 from motionrehab.capture.landmarks import LANDMARK_NAMES, N_LANDMARKS
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InputFileError, InvalidDataError
@@ -100,11 +100,162 @@ def _parse_float(text: str, where: str, column: str) -> float:
         ) from None
 
 
+_BOM = b"\xef\xbb\xbf"
+#: rows parsed per block by the fast reader: bounds the reader's own memory whatever the file size
+BLOCK_BYTES = 8 << 20
+
+
+def _decode_line(raw: bytes, source: Path, line_number: int) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputFileError(
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})",
+            where=f"{source}, line {line_number}",
+            fix="save the file as UTF-8 (motionrehab writes UTF-8), or export the pose track again",
+        ) from None
+
+
+@dataclass(frozen=True)
+class _Header:
+    names: list[str]
+    line: int  # 1-based line number of the header row
+    offset: int  # byte offset where the header row starts (after a UTF-8 BOM and '#' lines)
+
+
+def _read_header(source: Path) -> _Header | None:
+    """The header row, skipping a UTF-8 byte-order mark, blank lines and ``# ...`` lines; None if none."""
+    try:
+        handle = source.open("rb")
+    except OSError as exc:
+        raise InputFileError(f"cannot open pose-track CSV: {exc.strerror}", where=str(source)) from exc
+    with handle:
+        offset = 0
+        line_number = 0
+        while raw := handle.readline():
+            line_number += 1
+            start, offset = offset, offset + len(raw)
+            if line_number == 1 and raw.startswith(_BOM):
+                raw, start = raw[len(_BOM) :], start + len(_BOM)
+            if raw.startswith(b"#") or not raw.strip():
+                continue
+            return _Header(next(csv.reader([_decode_line(raw, source, line_number)])), line_number, start)
+    return None
+
+
+def is_pose_csv(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` is a ``.csv`` file whose header row (after ``#`` lines) starts with t_s,person_id."""
+    source = Path(path)
+    if source.suffix.lower() != ".csv" or not source.is_file():
+        return False
+    try:
+        header = _read_header(source)
+    except InputFileError:
+        return False
+    return header is not None and header.names[:2] == ["t_s", "person_id"]
+
+
+def _frame_column_types(has_world: bool) -> dict[str, Any]:
+    import pyarrow as pa
+
+    types: dict[str, Any] = {name: pa.float64() for name in (*IMAGE_COLUMNS, *(WORLD_COLUMNS if has_world else ()))}
+    types.update({"t_s": pa.float64(), "person_id": pa.int64(), "image_width_px": pa.int64(), "image_height_px": pa.int64()})
+    return types
+
+
+class _NeedsDiagnosis(Exception):
+    """The fast reader met something wrong; the row-by-row reader finds and names it."""
+
+
+_XY_COLUMNS = tuple(c for c in IMAGE_COLUMNS if c.endswith(("_x_px", "_y_px")))
+_Z_COLUMNS = tuple(c for c in IMAGE_COLUMNS if c.endswith("_z"))
+_VISIBILITY_COLUMNS = tuple(c for c in IMAGE_COLUMNS if c.endswith("_visibility"))
+
+
+def _fill(target: np.ndarray, batches: Sequence[Any], names: Sequence[str]) -> None:
+    """Copy the batches' columns ``names`` into the (rows, len(names)) ``target``; empty cells (nulls) become NaN."""
+    row = 0
+    for batch in batches:
+        rows = batch.num_rows
+        for j, name in enumerate(names):
+            target[row : row + rows, j] = batch.column(name).to_numpy(zero_copy_only=False)
+        row += rows
+
+
+def tracks_from_batches(batches: Iterable[Any], *, has_world: bool, source: str) -> dict[int, PoseTrack]:
+    """PoseTracks from Arrow record batches holding the pose-track columns (CSV or Parquet).
+
+    Each batch goes at once into numpy blocks in the track's own layout (so Arrow's memory
+    is freed batch by batch, and the track needs no further copy). Raises _NeedsDiagnosis on
+    anything the typed columns cannot hold or the tracks may not hold (a missing whole
+    number, an image size that changes, time that does not increase): the caller then names
+    the line.
+    """
+    import pyarrow as pa
+
+    layout = [("t", ("t_s",)), ("xy", _XY_COLUMNS), ("z", _Z_COLUMNS), ("visibility", _VISIBILITY_COLUMNS)]
+    if has_world:
+        layout.append(("world", WORLD_COLUMNS))
+    parts: dict[int, dict[str, list[np.ndarray]]] = {}
+    sizes: dict[int, tuple[int, int]] = {}
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        ints = [batch.column(name) for name in ("person_id", "image_width_px", "image_height_px")]
+        if any(column.null_count for column in ints):
+            raise _NeedsDiagnosis
+        person, width, height = (column.to_numpy(zero_copy_only=False) for column in ints)
+        for p in np.unique(person).tolist():
+            mine = person == p
+            whole = bool(mine.all())
+            rows = slice(None) if whole else np.flatnonzero(mine)
+            w, h = width[rows], height[rows]
+            first = sizes.setdefault(int(p), (int(w[0]), int(h[0])))
+            if (w != first[0]).any() or (h != first[1]).any():
+                raise _NeedsDiagnosis
+            own = batch if whole else batch.take(pa.array(rows))
+            store = parts.setdefault(int(p), {name: [] for name, _ in layout})
+            for name, columns in layout:
+                block = np.empty((own.num_rows, len(columns)))
+                _fill(block, [own], columns)
+                store[name].append(block)
+    tracks: dict[int, PoseTrack] = {}
+    for person in sorted(parts):
+        store = parts.pop(person)
+        t = np.concatenate(store.pop("t"))[:, 0]
+        steps = np.diff(t)
+        if not (steps > 0).all():  # also catches NaN times
+            raise _NeedsDiagnosis
+        n = t.size
+        check_time_base(t, f"{source}, person {person}", max_rate_hz=MAX_CAMERA_RATE_HZ)  # before any array is built
+        world = np.concatenate(store.pop("world")).reshape(n, N_LANDMARKS, 3) if has_world else None
+        width, height = sizes[person]
+        tracks[person] = PoseTrack(
+            t_s=t,
+            landmarks_px=np.concatenate(store.pop("xy")).reshape(n, N_LANDMARKS, 2),
+            landmarks_z=np.concatenate(store.pop("z")),
+            visibility=np.concatenate(store.pop("visibility")),
+            world_m=world,
+            image_width_px=width,
+            image_height_px=height,
+            frame_rate_hz=float(1.0 / np.median(steps)) if n > 1 else 30.0,
+            person_id=person,
+            source=source,
+        )
+    return tracks
+
+
 def read_pose_csv(path: str | os.PathLike[str]) -> dict[int, PoseTrack]:
     """Read a pose-track CSV. Returns the tracks by person id (ascending).
 
+    The file is parsed in blocks by Arrow's CSV reader (exact float parsing, so a write ->
+    read round trip gives identical numbers): memory holds the tracks, not the text. When a
+    block breaks a rule, the file is read again row by row up to the first offending line,
+    which the error names. A UTF-8 byte-order mark and ``# ...`` lines before the header are
+    skipped.
+
     Raises:
-        InputFileError: the file is missing or unreadable.
+        InputFileError: the file is missing, unreadable or not UTF-8 text.
         InvalidDataError: a column is missing, a cell is not a number, or time runs backwards
             (the message names the line and column).
     """
@@ -113,88 +264,90 @@ def read_pose_csv(path: str | os.PathLike[str]) -> dict[int, PoseTrack]:
         raise InputFileError(
             "pose-track CSV not found", where=str(source), fix="check the path; `motionrehab pose VIDEO --out DIR` makes one"
         )
-    handle = open_text(source, kind="pose-track CSV")
-    try:
-        return _read_pose_rows(csv.reader(handle), source)
-    except csv.Error as exc:
-        raise InputFileError(f"this is not a readable CSV ({exc})", where=str(source), fix="export the pose track again") from None
-
-
-def _read_pose_rows(reader: Any, source: Path) -> dict[int, PoseTrack]:
-    header = next(reader, None)
+    header = _read_header(source)
     if header is None:
         raise InputFileError("the file is empty", where=str(source), fix="export the pose track again")
-    missing = [c for c in (*FRAME_COLUMNS, *IMAGE_COLUMNS) if c not in header]
+    missing = [c for c in (*FRAME_COLUMNS, *IMAGE_COLUMNS) if c not in header.names]
     if missing:
         raise InvalidDataError(
             f"not a pose-track CSV: {len(missing)} required column(s) missing, first {missing[:3]}",
-            where=f"{source}, line 1",
+            where=f"{source}, line {header.line}",
             fix="see docs/pose-track-csv.md for the columns",
         )
-    has_world = all(c in header for c in WORLD_COLUMNS)
-    index = {name: i for i, name in enumerate(header)}
-    image_idx = [index[c] for c in IMAGE_COLUMNS]
-    world_idx = [index[c] for c in WORLD_COLUMNS] if has_world else []
-    per_person: dict[int, dict[str, Any]] = {}
-    for line_number, row in enumerate(reader, start=2):
-        if not row:
-            continue
-        where = f"{source}, line {line_number}"
-        if len(row) != len(header):
-            raise InvalidDataError(
-                f"row has {len(row)} cells, the header has {len(header)}",
-                where=where,
-                fix="the file may be truncated; re-export it",
+    has_world = all(c in header.names for c in WORLD_COLUMNS)
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    types = _frame_column_types(has_world)
+    try:
+        with source.open("rb") as handle:
+            handle.seek(header.offset)
+            reader = pacsv.open_csv(
+                handle,
+                read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
+                # only an empty cell is missing: 'nan' parses as NaN (as float() does), 'NA' is an error (as before)
+                convert_options=pacsv.ConvertOptions(column_types=types, include_columns=list(types), null_values=[""]),
             )
-        try:
-            person = int(row[index["person_id"]])
-            width = int(row[index["image_width_px"]])
-            height = int(row[index["image_height_px"]])
-        except ValueError:
-            raise InvalidDataError(
-                "person_id, image_width_px and image_height_px must be whole numbers", where=where
-            ) from None
-        store = per_person.setdefault(person, {"t": [], "image": [], "world": [], "size": (width, height), "line": []})
-        if store["size"] != (width, height):
-            raise InvalidDataError(
-                f"image size changes from {store['size']} to {(width, height)} for person {person}",
-                where=where,
-                fix="one pose-track CSV holds one recording at one image size",
-            )
-        store["t"].append(_parse_float(row[index["t_s"]], where, "t_s"))
-        store["image"].append([_parse_float(row[i], where, header[i]) for i in image_idx])
-        if has_world:
-            store["world"].append([_parse_float(row[i], where, header[i]) for i in world_idx])
-        store["line"].append(line_number)
-    tracks: dict[int, PoseTrack] = {}
-    for person in sorted(per_person):
-        store = per_person[person]
-        t = np.asarray(store["t"], dtype=np.float64)
-        steps = np.diff(t)
-        if (steps <= 0).any():
-            bad = int(np.flatnonzero(steps <= 0)[0])
-            raise InvalidDataError(
-                f"time does not increase for person {person}: {seconds(t[bad])} then {seconds(t[bad + 1])}",
-                where=f"{source}, line {store['line'][bad + 1]}",
-                fix="each person may have only one row per frame, in time order",
-            )
-        check_time_base(t, f"{source}, person {person}", max_rate_hz=MAX_CAMERA_RATE_HZ)
-        image = np.asarray(store["image"], dtype=np.float64).reshape(t.size, N_LANDMARKS, 4)
-        world = np.asarray(store["world"], dtype=np.float64).reshape(t.size, N_LANDMARKS, 3) if has_world else None
-        rate = float(1.0 / np.median(steps)) if t.size > 1 else 30.0
-        width, height = store["size"]
-        tracks[person] = PoseTrack(
-            t_s=t,
-            landmarks_px=image[..., :2],
-            landmarks_z=image[..., 2],
-            visibility=image[..., 3],
-            world_m=world,
-            image_width_px=width,
-            image_height_px=height,
-            frame_rate_hz=rate,
-            person_id=person,
-            source=str(source),
-        )
+            tracks = tracks_from_batches(reader, has_world=has_world, source=str(source))
+    except (pa.ArrowInvalid, _NeedsDiagnosis) as problem:
+        _diagnose(source, header)
+        # the row-by-row reader found nothing wrong: say what Arrow said
+        raise InvalidDataError(f"cannot read the pose-track CSV ({str(problem).splitlines()[0][:200]})", where=str(source),
+                               fix="export the pose track again") from None  # fmt: skip
+    except OSError as exc:
+        raise InputFileError(f"cannot read pose-track CSV: {exc.strerror or exc}", where=str(source)) from exc
     if not tracks:
         raise InvalidDataError("the pose-track CSV has a header but no frames", where=str(source))
     return tracks
+
+
+def _diagnose(source: Path, header_info: _Header) -> None:
+    """Read the file row by row and raise the error for its first offending line (the slow, exact path)."""
+    header = header_info.names
+    index = {name: i for i, name in enumerate(header)}
+    has_world = all(c in header for c in WORLD_COLUMNS)
+    image_idx = [index[c] for c in IMAGE_COLUMNS]
+    world_idx = [index[c] for c in WORLD_COLUMNS] if has_world else []
+    last: dict[int, tuple[float, tuple[int, int]]] = {}
+    with source.open("rb") as handle:
+        handle.seek(header_info.offset)
+        handle.readline()
+        for line_number, raw in enumerate(handle, start=header_info.line + 1):
+            text = _decode_line(raw, source, line_number)
+            if not text.strip():
+                continue
+            row = next(csv.reader([text]))
+            where = f"{source}, line {line_number}"
+            if len(row) != len(header):
+                raise InvalidDataError(
+                    f"row has {len(row)} cells, the header has {len(header)}",
+                    where=where,
+                    fix="the file may be truncated; re-export it",
+                )
+            try:
+                person = int(row[index["person_id"]])
+                width = int(row[index["image_width_px"]])
+                height = int(row[index["image_height_px"]])
+            except ValueError:
+                raise InvalidDataError(
+                    "person_id, image_width_px and image_height_px must be whole numbers", where=where
+                ) from None
+            t = _parse_float(row[index["t_s"]], where, "t_s")
+            for i in (*image_idx, *world_idx):
+                _parse_float(row[i], where, header[i])
+            previous = last.get(person)
+            if previous is not None and previous[1] != (width, height):
+                raise InvalidDataError(
+                    f"image size changes from {previous[1]} to {(width, height)} for person {person}",
+                    where=where,
+                    fix="one pose-track CSV holds one recording at one image size",
+                )
+            if previous is not None and not t > previous[0]:
+                raise InvalidDataError(
+                    f"time does not increase for person {person}: {seconds(previous[0])} then {seconds(t)}",
+                    where=where,
+                    fix="each person may have only one row per frame, in time order",
+                )
+            if previous is None and math.isnan(t):
+                raise InvalidDataError("t_s is empty", where=where, fix="every row needs its time in seconds")
+            last[person] = (t, (width, height))

@@ -1,6 +1,6 @@
 """`motionrehab analyze gait INPUT`: steps, cadence, strides and walking distance.
 
-INPUT is a pose-track CSV (side-view video already run through `motionrehab pose`), an
+INPUT is a pose-track CSV or Parquet file (side-view video already run through `motionrehab pose`), an
 inertial CSV (named columns with units, see docs/gait.md), a folder of inertial CSVs
 (one per sensor), gaitmap's foot-IMU CSV, a mobgap trial folder or an Android
 accelerometer CSV. The analysis itself is in motionrehab.measures.gait_*.
@@ -106,11 +106,11 @@ def gait(
             where=str(input_path),
             fix=f"run `motionrehab pose {input_path} --out poses.csv`, then `motionrehab analyze gait poses.csv`",
         )
-    if _is_pose_csv(input_path):
-        from motionrehab.capture.pose_csv import read_pose_csv
+    if _is_pose_csv(input_path) or input_path.suffix.lower() in (".parquet", ".pq"):
+        from motionrehab.capture.pose_parquet import read_pose_file
         from motionrehab.measures.gait_video import analyze_video_gait
 
-        result = analyze_video_gait(read_pose_csv(input_path), height_m=height_m, px_per_m=px_per_m,
+        result = analyze_video_gait(read_pose_file(input_path), height_m=height_m, px_per_m=px_per_m,
                                     treadmill_speed_m_s=treadmill_speed_m_s, pain_onset_s=pain_onset_s)  # fmt: skip
     else:
         from motionrehab.measures.gait_imu import analyze_inertial_gait

@@ -33,6 +33,7 @@ COMMANDS = {
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
     "forget": "motionrehab.cli.forget:forget",
+    "batch": "motionrehab.cli.batch:batch",
     "migrate": "motionrehab.cli.migrate:migrate",
 }
 
@@ -47,7 +48,7 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop)."""
+    """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop or, for batch, some recordings failed)."""
     with warnings.catch_warnings():
         # Our warnings are one line for a person; numpy's arithmetic RuntimeWarnings (mean of
         # nothing, 0/0) are not for the user: the results say in words what was not measured.
@@ -75,7 +76,7 @@ def one_line(error: MotionRehabError) -> str:
 
 def _run(argv: list[str] | None) -> int:
     try:
-        cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
     except SafetyStop as stop:
         click.echo(str(stop), err=True)
         return 3
@@ -90,7 +91,7 @@ def _run(argv: list[str] | None) -> int:
         return error.exit_code
     except click.exceptions.Exit as done:
         return int(done.exit_code)
-    return 0
+    return status if isinstance(status, int) else 0  # ctx.exit(n) inside a command returns n here
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`motionrehab pose INPUT --out DIR`: pose landmarks of every person in a video, as a pose-track CSV.
+"""`motionrehab pose INPUT --out DIR`: pose landmarks of every person in a video, as a pose-track CSV (or Parquet).
 
 INPUT is a video file, or a camera index (0, 1, ...) with --seconds. The work is done by
 motionrehab.capture.estimate.estimate_poses; this command prints its summary.
@@ -29,6 +29,8 @@ from motionrehab.cli.numbers import Quantity
 @click.option("--model-variant", type=click.Choice(VARIANTS), default="full", show_default=True, help="Which official model to use when no path is given.")
 @click.option("--seconds", type=Quantity(0.1, 86_400, "s"), default=10.0, show_default=True, help="Recording time when INPUT is a camera index.")
 @click.option("--force", is_flag=True, help="Replace the overlay video if it already exists.")
+@click.option("--format", "file_format", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="Pose-track file format: CSV, or Parquet (typed, compressed; for pandas/Spark).")
 def pose(
     input_path: str,
     out_dir: Path,
@@ -38,6 +40,7 @@ def pose(
     model_variant: str,
     seconds: float,
     force: bool,
+    file_format: str,
 ) -> None:
     """Estimate the pose of every person in INPUT (a video file or a camera index) and write a pose-track CSV."""
     if overlay_path is not None:
@@ -56,7 +59,12 @@ def pose(
         result = estimate_poses(source, model=model, max_people=max_people, progress=progress)
     stem = f"camera{input_path}" if is_camera else Path(input_path).stem
     folder = make_output_dir(out_dir)
-    csv_path = write_pose_csv(child_path(folder, f"{stem}_pose.csv"), result.tracks)
+    if file_format == "parquet":
+        from motionrehab.capture.pose_parquet import write_pose_parquet
+
+        csv_path = write_pose_parquet(child_path(folder, f"{stem}_pose.parquet"), result.tracks)
+    else:
+        csv_path = write_pose_csv(child_path(folder, f"{stem}_pose.csv"), result.tracks)
     click.echo(f"Pose model: {model.path} ({model.origin})")
     click.echo(f"Frames: {result.frames_read} read, {result.frames_with_person} with a person")
     for track in result.tracks:

@@ -75,7 +75,7 @@ def _numeric_table(path: Path, *, skiprows: int = 0) -> np.ndarray:
 def is_imu_csv(path: str | os.PathLike[str]) -> bool:
     """True when the file's header row has the motionrehab inertial CSV columns."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
+        with open(path, encoding="utf-8", newline="") as handle:
             for line in handle:
                 if line.startswith("#") or not line.strip():
                     continue
@@ -84,6 +84,73 @@ def is_imu_csv(path: str | os.PathLike[str]) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     return False
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _decode(raw: bytes, path: Path, line: int) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputFileError(
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} at column {error.start + 1})",
+            where=f"{path}, line {line}",
+            fix="save the file as UTF-8 (motionrehab writes UTF-8)",
+        ) from None
+
+
+def _read_samples_fast(path: Path, header_offset: int, header: list[str], wanted: list[str]) -> np.ndarray | None:
+    """(samples, len(wanted)) float64 from Arrow's CSV reader in blocks; None when a row needs the careful reader.
+
+    Rows whose wanted cells are all empty are dropped (as the row-by-row reader drops blank rows).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if len(set(header)) != len(header):
+        return None
+    blocks = []
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(header_offset)
+            reader = pacsv.open_csv(
+                handle,
+                read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=8 << 20),
+                convert_options=pacsv.ConvertOptions(column_types={name: pa.float64() for name in wanted}, include_columns=wanted,
+                                                     null_values=[""]),  # 'nan' parses as NaN itself
+            )
+            for batch in reader:
+                block = np.empty((batch.num_rows, len(wanted)))
+                for j, name in enumerate(wanted):
+                    block[:, j] = batch.column(name).to_numpy(zero_copy_only=False)
+                blocks.append(block[~np.isnan(block).all(axis=1)])
+    except pa.ArrowInvalid:
+        return None
+    return np.vstack(blocks) if blocks else np.empty((0, len(wanted)))
+
+
+def _read_samples_by_row(path: Path, header_offset: int, header_line: int, header: list[str], wanted: list[str]) -> np.ndarray:
+    """The careful reader: cell by cell, naming the line and column of the first bad cell."""
+    with open(path, "rb") as handle:
+        handle.seek(header_offset)
+        handle.readline()
+        rows = [(number, next(csv.reader([_decode(raw, path, number)]), [])) for number, raw in enumerate(handle, start=header_line + 1)]
+    index = [header.index(name) for name in wanted]
+    data = np.empty((len(rows), len(wanted)))
+    kept = 0
+    for line_number, row in rows:
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            raise InputFileError(
+                f"row has {len(row)} cells, the header has {len(header)}",
+                where=f"{path}, line {line_number}",
+                fix="the file may be truncated; remove the incomplete last row",
+            )
+        data[kept] = [_float(row[i], path, line_number, name) for i, name in zip(index, wanted, strict=True)]
+        kept += 1
+    return data[:kept]
 
 
 def read_imu_csv(
@@ -109,12 +176,16 @@ def read_imu_csv(
     if not file.is_file():
         raise InputFileError("file not found", where=str(file), fix="check the path")
     meta: dict[str, str] = {}
-    rows: list[list[str]] = []
     header: list[str] | None = None
     header_line = 0
-    with open_text(file, kind="inertial CSV") as handle:
-        lines = iter(enumerate(handle, start=1))
-        for number, line in lines:
+    offset = 0
+    with open(file, "rb") as handle:
+        while raw := handle.readline():
+            header_line += 1
+            start, offset = offset, offset + len(raw)
+            if header_line == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+            line = _decode(raw, file, header_line)
             if line.startswith("#"):
                 key, _, value = line[1:].partition(":")
                 meta[key.strip().lower()] = value.strip()
@@ -122,14 +193,10 @@ def read_imu_csv(
             if not line.strip():
                 continue
             header = [name.strip() for name in next(csv.reader([line]))]
-            header_line = number
+            offset = start  # the header row's first byte: both sample readers skip that row
             break
-        if header is None:
-            raise InputFileError("no header row", where=str(file), fix=f"first row: {','.join(REQUIRED_COLUMNS)}")
-        try:
-            rows = list(csv.reader(line for _, line in lines))
-        except csv.Error as error:
-            raise InputFileError(f"this is not a readable CSV ({error})", where=str(file), fix="save it again as a plain CSV") from None
+    if header is None:
+        raise InputFileError("no header row", where=str(file), fix=f"first row: {','.join(REQUIRED_COLUMNS)}")
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise InputFileError(
@@ -139,22 +206,9 @@ def read_imu_csv(
         )
     has_mag = all(name in header for name in MAG_COLUMNS)
     wanted = list(REQUIRED_COLUMNS) + (list(MAG_COLUMNS) if has_mag else [])
-    index = [header.index(name) for name in wanted]
-    data = np.empty((len(rows), len(wanted)))
-    kept = 0
-    for offset, row in enumerate(rows):
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        line_number = header_line + 1 + offset
-        if len(row) < len(header):
-            raise InputFileError(
-                f"row has {len(row)} cells, the header has {len(header)}",
-                where=f"{file}, line {line_number}",
-                fix="the file may be truncated; remove the incomplete last row",
-            )
-        data[kept] = [_float(row[i], file, line_number, name) for i, name in zip(index, wanted, strict=True)]
-        kept += 1
-    data = data[:kept]
+    fast = _read_samples_fast(file, offset, header, wanted)
+    data = fast if fast is not None else _read_samples_by_row(file, offset, header_line, header, wanted)
+    kept = len(data)
     if kept < 2:
         raise InputFileError(f"only {kept} sample row(s)", where=str(file), fix="record at least a few seconds")
     chosen_placement = placement or meta.get("placement")
@@ -217,7 +271,7 @@ def read_gaitmap_imu_csv(path: str | os.PathLike[str], side: str) -> ImuRecordin
     if side not in ("left", "right"):
         raise InputFileError(f"side must be 'left' or 'right', got {side!r}", where=str(file))
     try:
-        with open_text(file, kind="gaitmap IMU CSV") as handle:
+        with open(file, encoding="utf-8") as handle:
             sensors = handle.readline().strip().split(",")
             axes = handle.readline().strip().split(",")
     except OSError as error:
