@@ -72,7 +72,7 @@ def main() -> None:
                     minutes = round((item.dose.minutes or 0.0) * effort, 1)
                     recorder.add_walking(item.exercise_id, minutes=minutes, metres=minutes * 80)
             recorder.add_measurement("hinge_trunk_inclination_deg", round(min(60.0, 22 + 1.2 * week + rng.normal(0, 2)), 1), at=at)
-            recorder.add_measurement("slr_right_deg", round(min(80.0, 45 + 1.5 * week + rng.normal(0, 2)), 1), at=at)
+            recorder.add_measurement("slr_peak_deg", round(min(80.0, 45 + 1.5 * week + rng.normal(0, 2)), 1), side="right", at=at)
             flare = rng.random() < 0.06
             after = min(10, screen.pain_nrs + (2 if flare else int(rng.random() < 0.2)))
             recorder.close(pain_after=after, ended_at=at + dt.timedelta(minutes=40))
@@ -80,7 +80,7 @@ def main() -> None:
 
         walk_tolerance_m *= rng.uniform(1.04, 1.12)
         sunday = dt.datetime.combine(prescription.week_start(week) + dt.timedelta(days=6), dt.time(11))
-        store.add_measurement(patient, "walking_pain_free_m", round(walk_tolerance_m), at=sunday)
+        store.add_measurement(patient, "walking_tolerance_m", round(walk_tolerance_m), at=sunday)
         reviews = replay(prescription, store.session_logs(patient), store.measurements(patient), through_week=week)
         store.record_decisions(patient, reviews)
         score = weekly_scores(prescription, store.session_logs(patient), store.measurements(patient), through_week=week)[-1]

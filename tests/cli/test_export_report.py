@@ -82,7 +82,7 @@ def test_report_writes_html_and_prints_the_verdicts(store_path, tmp_path, capsys
     assert "  ODI questionnaire (points): 31.1 -> 15.6 (-15.5, MCID 10.0): improved\n" in text
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
     html = out.read_text()
-    assert html.count("<svg") == 4 and PATIENT in html
+    assert html.count("<svg") == 5 and PATIENT in html  # SLR, walking distance, walking tolerance, adherence, pain
     assert main(["report", PATIENT, "--compare", "soon", "--out", str(out), "--store", store_path]) == 2
     assert "--compare: 'soon' is not a date" in capsys.readouterr().err
 

@@ -18,7 +18,7 @@ def _revision(path) -> str:
 def test_migrate_lists_goes_down_only_when_confirmed_and_up_again(tmp_path, capsys, monkeypatch):
     path = tmp_path / "store.sqlite"
     store = SessionStore(f"sqlite:///{path}")
-    store.add_measurement("P-1", "walking_m", 500.0)
+    store.add_measurement("P-1", "walking_distance_m", 500.0)
     store.close()
     head = migrations.head_revision()
 

@@ -76,10 +76,34 @@ def test_checkin_asks_each_question_when_not_given(tmp_path, capsys, monkeypatch
     import io
 
     answers = "2\nn\nn\n" + "n\n" * 9 + "y\n"  # pain 2, no tingling, no numbness, 9 x no, then cancer history yes
+    store = str(tmp_path / "s.sqlite")
+    assert main(["program", "assign", str(EXAMPLE), "--store", store]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO(answers))
-    code = main(["checkin", "P-9", "--store", str(tmp_path / "s.sqlite"), "--at", "2026-02-01T08:00"])
+    code = main(["checkin", "P-7F3A2C", "--store", store, "--at", "2026-02-01T08:00"])
     assert code == 3
     assert "Have you ever been diagnosed with cancer?" in capsys.readouterr().out
+
+
+def test_checkin_of_a_patient_without_a_prescription_is_refused_and_creates_nobody(tmp_path, capsys):
+    store = str(tmp_path / "s.sqlite")
+    code = main(["checkin", "P-0001", "--pain", "3", "--no-tingling", "--no-numbness", "--no-red-flags", "--store", store])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "no prescription is assigned to 'P-0001'" in err and "motionrehab program assign FILE --start today" in err
+    assert SessionStore(f"sqlite:///{store}").patients() == ()
+
+
+def test_assign_with_start_today_dates_the_program_from_today(tmp_path, capsys):
+    import datetime as dt
+
+    store = str(tmp_path / "s.sqlite")
+    assert main(["program", "assign", str(EXAMPLE), "--start", "today", "--store", store]) == 0
+    assert f"(starts {dt.date.today().isoformat()})" in capsys.readouterr().out
+    assert SessionStore(f"sqlite:///{store}").prescription("P-7F3A2C").start_date == dt.date.today()
+    assert main(["program", "assign", str(EXAMPLE), "--start", "2026-03-02", "--store", store]) == 0
+    assert SessionStore(f"sqlite:///{store}").prescription("P-7F3A2C").start_date == dt.date(2026, 3, 2)
+    assert main(["program", "assign", str(EXAMPLE), "--start", "soon", "--store", store]) == 2
+    assert "'soon' is not a date" in capsys.readouterr().err
 
 
 def test_progress_prints_next_weeks_prescription_and_stores_decisions(course_store, capsys):

@@ -81,6 +81,10 @@ def test_an_id_holding_a_date_of_birth_is_refused_and_a_name_warns(tmp_path, cap
     store = str(tmp_path / "s.sqlite")
     assert main(["checkin", "John_Smith_1970-01-01", *CHECKIN, "--store", store]) == 2
     assert "date of birth" in _one_line_error(capsys.readouterr().err)
+    rx = tmp_path / "rx.yaml"
+    rx.write_text(EXAMPLE.read_text().replace("patient: P-7F3A2C", "patient: John_Smith"))
+    assert main(["program", "assign", str(rx), "--store", store]) == 0
+    assert capsys.readouterr().err.count("looks like a person's name") == 1
     assert main(["checkin", "John_Smith", *CHECKIN, "--store", store]) == 0
     err = capsys.readouterr().err
     assert err.count("warning: ") == 1 and "'John_Smith' looks like a person's name" in err  # once, not per store call

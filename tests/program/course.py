@@ -20,7 +20,7 @@ phases:
   - name: Settle
     min_weeks: 3
     milestones:
-      - {text: Walk 1 km without pain, measurement: walking_pain_free_m, at_least: 1000}
+      - {text: Walk 1 km without pain, measurement: walking_tolerance_m, at_least: 1000}
     exercises:
       - id: hinge
         kind: hip_hinge
@@ -35,7 +35,7 @@ phases:
   - name: Build
     min_weeks: 4
     milestones:
-      - {text: Walk 2 km without pain, measurement: walking_pain_free_m, at_least: 2000}
+      - {text: Walk 2 km without pain, measurement: walking_tolerance_m, at_least: 2000}
     exercises:
       - id: hinge
         kind: hip_hinge
@@ -86,7 +86,7 @@ def course_sessions() -> tuple[tuple[SessionLog, ...], tuple[Measurement, ...]]:
             sessions.append(SessionLog(started_at=at, pain_before=before, pain_after=after, pain_next_morning=morning,
                                        new_tingling=w.get("tingling_day") == day, exercises=(hinge, walk)))  # fmt: skip
         for day, metres in w.get("measurements", ()):
-            measurements.append(Measurement(at=dt.datetime.combine(start + dt.timedelta(days=day), dt.time(18)), name="walking_pain_free_m", value=metres))
+            measurements.append(Measurement(at=dt.datetime.combine(start + dt.timedelta(days=day), dt.time(18)), name="walking_tolerance_m", value=metres))
     return tuple(sessions), tuple(measurements)
 
 

@@ -79,7 +79,7 @@ def test_every_decision_says_why_in_words():
     assert by_week[6].decision("hinge").reason == "60 % of the week's prescribed dose was done; progressing needs 80 % (consistency before intensity)"
     assert by_week[8].decision("hinge").reason == "no session was recorded in week 8"
     assert by_week[9].decision("walk").reason == "flare: new tingling or numbness after the session on 2026-03-04"
-    assert "milestone not met yet: Walk 2 km without pain (best so far 1500)" in by_week[10].notes
+    assert "milestone not met yet: Walk 2 km without pain (best walking_tolerance_m 1500 on 2026-03-13; needs >= 2000)" in by_week[10].notes
     assert by_week[12].decision("hinge").reason == "at the maximum for this phase (3 x 12 reps)"
     assert by_week[12].decision("walk").describe() == "walk: progress, 9.5 min -> 10 min (symptoms settled and 100 % of the week's dose done; walking +10 % at most a week)"
 

@@ -59,7 +59,7 @@ MALFORMED = [
     ("          knee_flexion_deg: [15, 30]\n        frequency: {per_day: 1, days_per_week: 5}\n        progression: {step: 2, maximum: 12}\n      - id: bridge",
      "          knee_flexion_deg: [30, 15]\n        frequency: {per_day: 1, days_per_week: 5}\n        progression: {step: 2, maximum: 12}\n      - id: bridge",
      "knee_flexion_deg: [30, 15]", "phases[0].exercises[2].targets.knee_flexion_deg", "upside down", "[15, 30]"),
-    ("trunk_inclination_deg: [20, 40]", "trunk_inclination: [20, 40]", "trunk_inclination: [20, 40]", "phases[0].exercises[2].targets.trunk_inclination", "does not end with a unit", "_deg"),
+    ("trunk_inclination_deg: [20, 40]", "trunk_inclination: [20, 40]", "trunk_inclination: [20, 40]", "phases[0].exercises[2].targets.trunk_inclination", "is not a registered repetition value", "did you mean 'trunk_inclination_deg'"),
     ("      - id: bridge\n        kind: bridge\n        dose: {sets: 2, reps: 8}", "      - id: bridge\n        kind: bridge\n        dose: {sets: 2, rep: 8}",
      "dose: {sets: 2, rep: 8}", "phases[0].exercises[3].dose.rep", "unknown field 'rep'", "did you mean 'reps'"),
     ("hip_sag_deg: [0, 10]}\n        frequency: {per_day: 1, days_per_week: 4}", "hip_sag_deg: [0, 10]}\n        frequency: {per_day: 1, days_per_week: 8}", "days_per_week: 8", "phases[1].exercises[2].frequency.days_per_week", "8 is too large", "1 to 7"),

@@ -75,7 +75,7 @@ def test_step_back_floors_and_walking_in_metres():
 
 def test_milestones_met_before_min_weeks_wait_and_then_the_phase_changes():
     state = initial_state(EXAMPLE)
-    milestones = [Measurement(MON + dt.timedelta(days=2), "walking_pain_free_m", 1200.0),
+    milestones = [Measurement(MON + dt.timedelta(days=2), "walking_tolerance_m", 1200.0),
                   Measurement(MON + dt.timedelta(days=3), "hinge_trunk_inclination_deg", 32.0)]  # fmt: skip
     sessions = []
     for _ in range(2):

@@ -32,7 +32,7 @@ def _history(raw, with_milestone):
         done = (ExerciseDone("hinge", hinge, reps=reps, reps_measured=min(measured, reps), reps_within_criteria=min(measured, reps) // 2),
                 ExerciseDone("walk", walk, minutes=walk.quantity * walk_share))  # fmt: skip
         sessions.append(SessionLog(at, before, after, morning, new_tingling=tingling, exercises=done))
-    milestones = (Measurement(dt.datetime.combine(MONDAY + dt.timedelta(days=10), dt.time(18)), "walking_pain_free_m", 1500.0),) if with_milestone else ()
+    milestones = (Measurement(dt.datetime.combine(MONDAY + dt.timedelta(days=10), dt.time(18)), "walking_tolerance_m", 1500.0),) if with_milestone else ()
     return sessions, milestones
 
 

@@ -38,7 +38,7 @@ def test_record_holds_every_kind(record):
     assert {m.metric for m in record.repetition_metrics} == {"trunk_inclination_deg", "eccentric_s"}
     assert [p.items for p in record.proms if p.instrument == "ODI"][0] == "2;2;1;2;1;2;1;-;2;1"
     slr = [(m.measure, m.value, m.side) for m in record.measurements if m.measure.startswith("slr")]
-    assert slr[:2] == [("slr_left_deg", 71.5, "left"), ("slr_right_deg", 48.25, "right")]
+    assert slr[:2] == [("slr_peak_deg", 71.5, "left"), ("slr_peak_deg", 48.25, "right")]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

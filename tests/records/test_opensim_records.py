@@ -26,11 +26,11 @@ def test_measured_angles_load_in_opensim_with_names_times_and_values(store, tmp_
     measured = result.paths[0]
     assert measured.name == f"{PATIENT}_measured_angles.mot"
     table = osim.TimeSeriesTable(str(measured))
-    assert list(table.getColumnLabels()) == ["hinge_trunk_inclination_deg", "slr_left_deg", "slr_right_deg"]
+    assert list(table.getColumnLabels()) == ["hinge_trunk_inclination_deg", "left_slr_peak_deg", "right_slr_peak_deg"]
     assert table.getTableMetaDataAsString("inDegrees") == "yes"
     t = np.array(table.getIndependentColumn())
     assert t[0] == 0.0 and t[1] == pytest.approx(86400.0) and len(t) == 8  # visit day, 6 session days, last day
-    right = table.getDependentColumn("slr_right_deg").to_numpy()
+    right = table.getDependentColumn("right_slr_peak_deg").to_numpy()
     assert right[0] == pytest.approx(48.25) and right[-1] == pytest.approx(57.5) and np.isnan(right[1:-1]).all()
     hinge = table.getDependentColumn("hinge_trunk_inclination_deg").to_numpy()
     np.testing.assert_allclose(hinge[1:7], [30.0, 30.5, 31.5, 33.5, 34.0, 35.0], atol=1e-6)

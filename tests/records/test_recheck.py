@@ -60,7 +60,7 @@ def test_weeks_events_and_decisions(store):
     assert all(d.action != "hold" for d in data.decisions)
     assert data.decisions_note.endswith("'hold' decisions (dose kept) are not listed; `motionrehab export` has them all.")
     html = render_recheck_html(data)
-    assert html.count("<svg") == 4 and "red flag" in html and "Walking tolerance (distance before pain)" in html
+    assert html.count("<svg") == 5 and "red flag" in html and "Walking tolerance (distance before pain)" in html
 
 
 def test_compare_must_be_before_the_latest(store):

@@ -63,7 +63,7 @@ def test_a_session_reads_back_exactly(store):
     assert fourth.metrics == {"trunk_inclination_deg": 33.0, "eccentric_s": 2.5} and (fourth.t_start_s, fourth.t_end_s) == (20.0, 25.5)
     assert reps[8].hold_s == 18.5 and reps[8].within_criteria is None and reps[8].metrics == {}
     (m,) = store.measurements("P-1")
-    assert (m.name, m.value) == ("walking_pain_free_m", 930.0)
+    assert (m.name, m.value) == ("walking_tolerance_m", 930.0)  # a legacy name is stored under its registered one
 
 
 def test_schema_revision_and_reopening_keeps_data(store):
@@ -111,7 +111,7 @@ def test_planned_sessions_from_the_engine_and_bad_input(store):
     rec = store.open_session("P-7F3A2C", plan.exercises, pain_before=3, started_at=T0)
     with pytest.raises(InvalidDataError, match="'plank' is not planned"):
         rec.add_repetition("plank", hold_s=20)
-    with pytest.raises(InvalidDataError, match="not a measurement name"):
+    with pytest.raises(InvalidDataError, match="not a registered measurement"):
         rec.add_measurement("slr", 50.0)
     with pytest.raises(InvalidDataError, match="pain must be 0 to 10"):
         rec.close(pain_after=12)
@@ -151,7 +151,7 @@ def test_default_location_is_the_user_data_folder(tmp_path, monkeypatch):
 
 
 def test_an_older_store_is_brought_to_the_newest_revision_once_on_open(store):
-    store.add_measurement("P-3", "walking_m", 800.0, at=T0)
+    store.add_measurement("P-3", "walking_distance_m", 800.0, at=T0)
     assert migrate_store(store.url, migrations.BASELINE) == (migrations.head_revision(), migrations.BASELINE)
     upgraded = SessionStore(store.url)
     assert upgraded.schema_revision() == migrations.head_revision() and upgraded.measurements("P-3")[0].value == 800.0

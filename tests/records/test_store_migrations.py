@@ -89,7 +89,7 @@ def test_a_new_store_is_created_at_the_head_and_matches_the_declared_tables(url)
 
 def test_every_revision_goes_down_and_up_again_keeping_the_data_it_does_not_remove(url):
     store = SessionStore(url)
-    store.add_measurement("P-1", "walking_m", 800.0, at=T0)
+    store.add_measurement("P-1", "walking_distance_m", 800.0, at=T0)
     store.close()
     order = [revision for revision, _ in migrations.revisions()]
     for previous in reversed(["base", *order[:-1]]):  # one step down at a time
@@ -116,7 +116,8 @@ def test_a_store_made_by_motionrehab_0_1_is_stamped_then_upgraded_keeping_everyt
     _create_0_1_store(url)
     store = SessionStore(url)
     assert store.schema_revision() == migrations.head_revision()
-    assert [(m.name, m.value, m.side) for m in store.measurements("P-OLD")] == [("slr_left_deg", 61.5, "left")]
+    # 0003: the 0.1 name is stored under its registered one (program.measurements)
+    assert [(m.name, m.value, m.side) for m in store.measurements("P-OLD")] == [("slr_peak_deg", 61.5, "left")]
     assert [(c.pain_nrs, c.message) for c in store.checkins("P-OLD")] == [(4, "go ahead")]
     store.add_measurement("P-OLD", "slr_left_deg", 64.0, at=T0 + dt.timedelta(days=30), side="left")  # ids carry on
     assert [m.value for m in store.measurements("P-OLD")] == [61.5, 64.0]
@@ -124,6 +125,7 @@ def test_a_store_made_by_motionrehab_0_1_is_stamped_then_upgraded_keeping_everyt
     assert _differences(url) == []
     assert migrate_store(url, migrations.BASELINE)[1] == migrations.BASELINE  # and back down to what 0.1 reads
     assert _scalars(url, "SELECT max(version) FROM schema_version") == [1]
+    assert _scalars(url, "SELECT name FROM measurements ORDER BY id") == ["slr_left_deg", "slr_left_deg"]
 
 
 def test_a_store_newer_than_this_motionrehab_is_refused_untouched(url):

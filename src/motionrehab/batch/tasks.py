@@ -211,6 +211,7 @@ def _hip_hinge(recording: Recording, scratch: Path, patient: Callable[[Recording
     """`motionrehab analyze hip-hinge INPUT --out DIR` (criteria from options target_depth_deg, tempo)."""
     from motionrehab.kinematics.angle_csv import write_angle_csv
     from motionrehab.measures.hip_hinge import HingeCriteria, analyze_hip_hinge_track
+    from motionrehab.records.journal import hinge_work
 
     tempo = recording.options.get("tempo") or None
     eccentric = None
@@ -238,7 +239,8 @@ def _hip_hinge(recording: Recording, scratch: Path, patient: Callable[[Recording
         "mean_peak_trunk_inclination_deg": trunk,
         "mean_eccentric_s": _mean([rep.eccentric_s for rep in result.repetitions]),
     }
-    stored = (Measurement("hinge_trunk_inclination_deg", trunk),) if trunk is not None else ()
+    # the same values a single `analyze hip-hinge --patient` stores (the deepest good rep, the set score)
+    stored = tuple(Measurement(v.name, v.value, v.side) for v in hinge_work(result).values)
     return TaskOutput(figures, stored)
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 import click
 
 from motionrehab._files import make_output_dir, open_private
+from motionrehab.cli.for_patient import PatientLink, for_patient
 from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InputFileError
 from motionrehab.measures.gait import GaitResult
+from motionrehab.records.journal import gait_work
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
 
@@ -25,9 +27,12 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
 def _is_pose_csv(path: Path) -> bool:
     if path.suffix.lower() != ".csv" or not path.is_file():
         return False
-    from motionrehab.cli.inputs import is_pose_csv
-
-    return is_pose_csv(path)
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            return line.startswith("t_s,person_id")
+    return False
 
 
 def _text(result: GaitResult) -> str:
@@ -75,31 +80,10 @@ def _write_outputs(result: GaitResult, out_dir: Path) -> list[Path]:
     return [summary, strides]
 
 
-@click.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Write gait_strides.csv and gait_summary.json here.")
-@click.option("--sensor-placement", type=click.Choice(["foot", "shank", "lower_back", "phone"]),
-              help="Where the inertial sensor was worn (overrides the file).")
-@click.option("--side", type=click.Choice(["left", "right", "both"]), default=None, help="Which foot to analyse.")
-@click.option("--height-m", type=Quantity(0.5, 2.5, "m"), help="Subject height (video: sets the length scale).")
-@click.option("--px-per-m", type=Quantity(0, 1e5, "pixels per m", open_low=True), help="Video scale from a calibration (pixels per metre in the walking plane).")
-@click.option("--leg-length-m", type=Quantity(0.3, 1.5, "m"), help="Leg length / lower-back sensor height (inverted pendulum).")
-@click.option("--pain-onset-s", type=Quantity(0, 86_400, "s"), help="Time of pain onset (s): reports walking tolerance.")
-@click.option("--treadmill-speed-m-s", type=Quantity(0, 10, "m/s", open_low=True), help="Treadmill belt speed (video on a treadmill).")
-def gait(
-    input_path: Path,
-    as_json: bool,
-    out_dir: Path | None,
-    sensor_placement: str | None,
-    side: str | None,
-    height_m: float | None,
-    px_per_m: float | None,
-    leg_length_m: float | None,
-    pain_onset_s: float | None,
-    treadmill_speed_m_s: float | None,
-) -> None:
-    """Steps, cadence, strides, symmetry, distance and walking tolerance from a walk."""
+def read_walk(input_path: Path, *, sensor_placement: str | None = None, side: str | None = None, height_m: float | None = None,
+              px_per_m: float | None = None, leg_length_m: float | None = None, pain_onset_s: float | None = None,
+              treadmill_speed_m_s: float | None = None) -> GaitResult:  # fmt: skip
+    """Analyse the walk in INPUT (pose-track CSV or inertial recording; module docstring)."""
     if input_path.suffix.lower() in VIDEO_SUFFIXES:
         raise InputFileError(
             "video input needs pose estimation first",
@@ -119,6 +103,44 @@ def gait(
         loaded = read_inertial_input(input_path, placement=sensor_placement, side=None if side == "both" else side)
         result = analyze_inertial_gait(loaded.recordings, leg_length_m=leg_length_m or loaded.sensor_height_m,
                                        pain_onset_s=pain_onset_s)  # fmt: skip
+    return result
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Write gait_strides.csv and gait_summary.json here.")
+@click.option("--sensor-placement", type=click.Choice(["foot", "shank", "lower_back", "phone"]),
+              help="Where the inertial sensor was worn (overrides the file).")
+@click.option("--side", type=click.Choice(["left", "right", "both"]), default=None, help="Which foot to analyse.")
+@click.option("--height-m", type=Quantity(0.5, 2.5, "m"), help="Subject height (video: sets the length scale).")
+@click.option("--px-per-m", type=Quantity(0, 1e5, "pixels per m", open_low=True), help="Video scale from a calibration (pixels per metre in the walking plane).")
+@click.option("--leg-length-m", type=Quantity(0.3, 1.5, "m"), help="Leg length / lower-back sensor height (inverted pendulum).")
+@click.option("--pain-onset-s", type=Quantity(0, 86_400, "s"), help="Time of pain onset (s): reports walking tolerance.")
+@click.option("--treadmill-speed-m-s", type=Quantity(0, 10, "m/s", open_low=True), help="Treadmill belt speed (video on a treadmill).")
+@click.option("--pain-free", is_flag=True, help="With --patient: no pain during the walk (its walking tolerance is the whole walk).")
+@click.option("--exercise", "exercise_id", default=None, help="With --patient: the prescribed walk this counts for (default: today's walking exercise).")
+@for_patient
+def gait(
+    input_path: Path,
+    as_json: bool,
+    out_dir: Path | None,
+    sensor_placement: str | None,
+    side: str | None,
+    height_m: float | None,
+    px_per_m: float | None,
+    leg_length_m: float | None,
+    pain_onset_s: float | None,
+    treadmill_speed_m_s: float | None,
+    pain_free: bool,
+    exercise_id: str | None,
+    patient_link: PatientLink,
+) -> None:
+    """Steps, cadence, strides, symmetry, distance and walking tolerance from a walk."""
+    result = read_walk(input_path, sensor_placement=sensor_placement, side=side, height_m=height_m, px_per_m=px_per_m,
+                       leg_length_m=leg_length_m, pain_onset_s=pain_onset_s, treadmill_speed_m_s=treadmill_speed_m_s)  # fmt: skip
+    if pain_free and pain_onset_s is not None:
+        raise InputFileError("give either --pain-onset-s or --pain-free", where="analyze gait")
     if out_dir is not None:
         for path in _write_outputs(result, out_dir):
             click.echo(f"wrote {path}", err=as_json)
@@ -126,3 +148,6 @@ def gait(
         click.echo(json.dumps(result.to_json_dict(), indent=2))
     else:
         click.echo(_text(result))
+    # A treadmill walk is measured, but it is not the prescribed walk outdoors.
+    patient_link.save(gait_work(result, exercise_id=exercise_id, pain_free=pain_free, counts_as_walk=treadmill_speed_m_s is None),
+                      inputs=[input_path], err=as_json)

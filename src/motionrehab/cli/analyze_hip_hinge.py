@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from motionrehab._files import make_output_dir, open_private, write_private_text
 from motionrehab._format import number
+from motionrehab.cli.for_patient import PatientLink, for_patient
 from motionrehab.cli.inputs import patient_track
 from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InputFileError
 from motionrehab.kinematics.angle_csv import write_angle_csv
 from motionrehab.kinematics.calibration import CameraCalibration
 from motionrehab.measures.hip_hinge import HingeCriteria, HingeSetResult, analyze_hip_hinge_track
+from motionrehab.records.journal import Value, hinge_work
 
 
 def _eccentric_from_tempo(tempo: str | None) -> float | None:
@@ -58,6 +61,27 @@ def criteria_from_prescription(path: Path, phase_name: str | None) -> HingeCrite
         target_trunk_inclination_deg=None if trunk is None else trunk.low,
         eccentric_s=None if hinge.tempo is None else hinge.tempo.eccentric_s,
     )
+
+
+def _criteria_for_patient(link: PatientLink, exercise_id: str | None) -> HingeCriteria:
+    """The criteria of the patient's hinge in force on the day (after progression): tempo and depth from the stored prescription."""
+    from motionrehab.cli.program import open_store
+    from motionrehab.program.progression import state_for_week
+
+    store = open_store(link.store_url)
+    try:
+        stored = store.prescription(str(link.patient))
+        week = max(1, stored.week_of(link.at.date()))
+        phase = state_for_week(stored, store.session_logs(str(link.patient)), store.measurements(str(link.patient)), week).phase(stored)
+    finally:
+        store.close()
+    hinges = [e for e in phase.exercises if e.kind == "hip_hinge" and (exercise_id is None or e.id == exercise_id)]
+    if not hinges:
+        return HingeCriteria()
+    targets = {target.name: target for target in hinges[0].targets}
+    hip, trunk, tempo = targets.get("hip_flexion_deg"), targets.get("trunk_inclination_deg"), hinges[0].tempo
+    return HingeCriteria(target_hip_flexion_deg=None if hip is None else hip.low, target_trunk_inclination_deg=None if trunk is None else trunk.low,
+                         eccentric_s=None if tempo is None else tempo.eccentric_s)  # fmt: skip
 
 
 def _criteria(prescription: Path | None, phase: str | None, target_depth_deg: float | None, tempo: str | None) -> HingeCriteria:
@@ -107,10 +131,16 @@ def _text(result: HingeSetResult) -> str:
 @click.option("--s1", type=click.Path(exists=True, path_type=Path), help="Inertial CSV of the sensor at S1.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
 @click.option("--seconds", type=Quantity(1, 86_400, "s"), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--exercise", "exercise_id", default=None, help="With --patient: the prescribed exercise id this set counts for (default: today's hip hinge).")
+@for_patient
 def hip_hinge(input_arg: str, prescription: Path | None, phase: str | None, target_depth_deg: float | None, tempo: str | None, as_json: bool, out_dir: Path | None,
-              calibration_path: Path | None, t12: Path | None, s1: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
+              calibration_path: Path | None, t12: Path | None, s1: Path | None, pose_model: Path | None, seconds: float, exercise_id: str | None,
+              patient_link: PatientLink) -> None:  # fmt: skip
     """Count hinge repetitions and judge each one (INPUT: pose CSV, video or camera index)."""
-    criteria = _criteria(prescription, phase, target_depth_deg, tempo)
+    if prescription is None and target_depth_deg is None and tempo is None and patient_link:
+        criteria = _criteria_for_patient(patient_link, exercise_id)
+    else:
+        criteria = _criteria(prescription, phase, target_depth_deg, tempo)
     patient = patient_track(input_arg, pose_model=pose_model, seconds=seconds)
     lumbar = _lumbar(t12, s1, patient.track.t_s)
     calibration = CameraCalibration.load(calibration_path) if calibration_path else None
@@ -133,3 +163,9 @@ def hip_hinge(input_arg: str, prescription: Path | None, phase: str | None, targ
     else:
         click.echo(f"Patient: {patient.description}")
         click.echo(_text(result))
+    work = hinge_work(result, exercise_id)
+    if lumbar is not None and analysis.result.repetitions:
+        changes = [r.lumbar_flexion_change_deg for r in result.repetitions if r.lumbar_flexion_change_deg is not None]
+        if changes:
+            work = replace(work, values=(*work.values, Value("hinge_lumbar_flexion_change_deg", round(max(changes), 2))))
+    patient_link.save(work, inputs=[input_arg] + [p for p in (t12, s1) if p is not None], err=as_json)

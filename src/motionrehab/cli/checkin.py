@@ -39,6 +39,16 @@ def checkin(patient: str, pain: int | None, tingling: bool | None, numbness: boo
     """Screen PATIENT before a session; any red flag stops the session and flags the record for the clinician."""
     check_pseudonym(patient, where="PATIENT")  # before any question is asked
     at = _parse_at(at_text)
+    store = open_store(store_url)
+    try:
+        # A check-in is the start of a session of the patient's program: an unknown patient has none.
+        if not store.has_prescription(patient):
+            raise InvalidDataError(f"no prescription is assigned to '{patient}' in {store.display_url}", where="checkin",
+                                   fix=f"assign one first: motionrehab program assign FILE --start today (FILE's patient must be {patient})")  # fmt: skip
+        prescription = store.prescription(patient)
+    except MotionRehabError:
+        store.close()
+        raise
     if pain is None:
         pain = click.prompt("Pain now, 0 (none) to 10 (worst imaginable)", type=click.IntRange(0, 10))
     if tingling is None:
@@ -50,26 +60,19 @@ def checkin(patient: str, pain: int | None, tingling: bool | None, numbness: boo
     else:
         answers = {flag.id: click.confirm(flag.question) for flag in RED_FLAGS}
     screen = CheckIn(patient=patient, at=at, pain_nrs=pain, tingling=tingling, numbness=numbness, red_flags=answers)
-    store = open_store(store_url)
-    try:
-        prescription = store.prescription(patient)
-    except MotionRehabError:
-        prescription = None
-    baseline = prescription.baseline_pain_nrs if prescription else pain
-    outcome = evaluate_checkin(screen, baseline_pain_nrs=baseline, rules=prescription.rules if prescription else None)
+    outcome = evaluate_checkin(screen, baseline_pain_nrs=prescription.baseline_pain_nrs, rules=prescription.rules)
     checkin_id = store.record_checkin(screen, outcome)
+    if not outcome.start:
+        store.close()
     require_safe_to_start(outcome)  # SafetyStop: printed by the CLI, exit status 3
     click.echo(outcome.message)
-    if prescription is None:
-        click.echo(f"No prescription is stored for {patient}: assign one with `motionrehab program assign FILE` to get today's plan.")
-        store.close()
-        return
     week = prescription.week_of(at.date())
     state = state_for_week(prescription, store.session_logs(patient), store.measurements(patient), week)
     plan = plan_session(prescription, state, pain_nrs=pain, tingling=tingling or numbness, dose_pct=outcome.dose_pct)
     click.echo(f"Check-in {checkin_id} stored. Today's session (week {week}, phase '{state.phase(prescription).name}'):")
     for item in plan.exercises:
         click.echo(f"  {item.exercise_id}: {item.dose.describe()}" + (f"  ({item.note})" if item.note else ""))
+    click.echo(f"Record each one as you do it (`motionrehab today {patient}` says how).")
     store.close()
 
 

@@ -33,6 +33,8 @@ COMMANDS = {
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
     "forget": "motionrehab.cli.forget:forget",
+    "log": "motionrehab.cli.log:log",
+    "today": "motionrehab.cli.today:today",
     "batch": "motionrehab.cli.batch:batch",
     "migrate": "motionrehab.cli.migrate:migrate",
 }

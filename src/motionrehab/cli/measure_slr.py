@@ -8,7 +8,6 @@ methods at once, symptom-onset times, and the previous visit from the session st
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -18,6 +17,7 @@ import click
 
 from motionrehab._files import make_output_dir, open_private, write_private_text
 from motionrehab._format import number
+from motionrehab.cli.for_patient import PatientLink, for_patient
 from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InputFileError, MotionRehabError
 from motionrehab.measures.slr import (
@@ -29,8 +29,9 @@ from motionrehab.measures.slr import (
     measure_slr_sensor,
     measure_slr_track,
 )
+from motionrehab.records.journal import Value, Work
 
-#: store names (records.report and fhir_export know 'slr_peak_deg' and 'slr_onset_deg')
+#: registered names (program.measurements), stored per side
 PEAK_NAME = "slr_peak_deg"
 SD_NAME = "slr_peak_sd_deg"
 ONSET_NAME = "slr_onset_deg"
@@ -72,23 +73,36 @@ def _camera(input_arg: str, side: str, leg_axis: str, onsets: tuple[float, ...],
     return analysis.result, analysis.measurement, f"{patient.description}; {analysis.measurement.calibration_note}"
 
 
-def _previous_and_save(store_url: str | None, patient: str, side: str, result: SlrMeasurement, mdc_deg: float | None,
-                       save: bool) -> tuple[SlrChange | None, float | None, str]:  # fmt: skip
-    """Compare with the patient's last stored SLR of this side (and today's of the other side), then store this one (when asked).
+def slr_work(side: str, result: SlrMeasurement) -> Work:
+    """What an SLR measurement stores: the mean of the valid trials, their SD (same time stamp) and the mean onset angle, per side."""
+    values = []
+    if math.isfinite(result.mean_deg):
+        values.append(Value(PEAK_NAME, round(result.mean_deg, 2), side))
+        if math.isfinite(result.sd_deg):
+            values.append(Value(SD_NAME, round(result.sd_deg, 2), side))
+        onsets = [t.onset_deg for t in result.trials if t.valid and t.onset_deg is not None]
+        if onsets:
+            values.append(Value(ONSET_NAME, round(sum(onsets) / len(onsets), 2), side))
+    return Work(f"slr {side}", values=tuple(values))
 
-    Returns the change, the left-minus-right difference of the means (when the other side was stored today) and a note.
+
+def _previous(link: PatientLink, side: str, result: SlrMeasurement, mdc_deg: float | None) -> tuple[SlrChange | None, float | None, str]:
+    """Compare with the patient's last stored SLR of this side (and the same day's of the other side).
+
+    Returns the change, the left-minus-right difference of the means (when the other side was stored that day) and a note.
     """
     from motionrehab.cli.program import open_store
 
-    store = open_store(store_url)
+    store = open_store(link.store_url)
     try:
-        stored = store.measurements(patient, PEAK_NAME)
-        previous = [m for m in stored if m.side == side]
-        sds = [m for m in store.measurements(patient, SD_NAME) if m.side == side]
+        stored = store.measurements(str(link.patient), PEAK_NAME)
+        previous = [m for m in stored if m.side == side and m.at < link.at]
+        sds = [m for m in store.measurements(str(link.patient), SD_NAME) if m.side == side]
     except MotionRehabError:
         stored, previous, sds = (), [], []
-    today = dt.date.today()
-    other = [m for m in stored if m.side not in ("", side) and m.at.date() == today]
+    finally:
+        store.close()
+    other = [m for m in stored if m.side not in ("", side) and m.at.date() == link.at.date()]
     left_right = None
     if other and math.isfinite(result.mean_deg):
         left_right = (result.mean_deg - other[-1].value) * (1.0 if side == "left" else -1.0)
@@ -102,16 +116,7 @@ def _previous_and_save(store_url: str | None, patient: str, side: str, result: S
             message = f"previous visit {last.at:%Y-%m-%d}"
         except MotionRehabError as error:
             message = f"not compared with the previous visit: {error}"
-    if save and math.isfinite(result.mean_deg):
-        at = dt.datetime.now().replace(microsecond=0)  # one time stamp for the mean and its SD: the next visit pairs them
-        store.add_measurement(patient, PEAK_NAME, result.mean_deg, side=side, at=at)
-        if math.isfinite(result.sd_deg):
-            store.add_measurement(patient, SD_NAME, result.sd_deg, side=side, at=at)
-        onsets = [t.onset_deg for t in result.trials if t.valid and t.onset_deg is not None]
-        if onsets:
-            store.add_measurement(patient, ONSET_NAME, sum(onsets) / len(onsets), side=side, at=at)
-        message += f"; saved to {store.display_url}"
-    elif save:
+    if not math.isfinite(result.mean_deg):
         message += "; nothing saved (no valid trial)"
     return change, left_right, message
 
@@ -166,8 +171,6 @@ def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[Tr
 @click.option("--onset-times", help="Symptom onset times in seconds from the start of INPUT, comma-separated.")
 @click.option("--sensor", "sensor_path", type=click.Path(exists=True, dir_okay=False), help="A shin sensor's inertial CSV recorded with the video: both methods and their difference per trial.")
 @click.option("--sensor-offset-s", type=Quantity(-3600, 3600, "s"), default=0.0, show_default=True, help="Sensor time + this = video time, s.")
-@click.option("--patient", help="Pseudonymous patient id: compare with the previous visit in the store and save this one.")
-@click.option("--store", "store_url", metavar="URL", help="Session store: a SQLite file or database URL (default: $MOTIONREHAB_STORE, else the user data folder).")
 @click.option("--mdc-deg", type=Quantity(0, 90, "deg", open_low=True), help="The clinic's minimal detectable change, deg (default: from the trials' SD).")
 @click.option("--no-save", is_flag=True, help="With --patient: compare only, do not save this measurement.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -175,8 +178,9 @@ def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[Tr
 @click.option("--calibration", "calibration_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Camera calibration profile.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
 @click.option("--seconds", type=Quantity(1, 86_400, "s"), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@for_patient
 def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str | None, sensor_path: str | None, sensor_offset_s: float,
-        patient: str | None, store_url: str | None, mdc_deg: float | None, no_save: bool, as_json: bool, out_dir: Path | None,
+        patient_link: PatientLink, mdc_deg: float | None, no_save: bool, as_json: bool, out_dir: Path | None,
         calibration_path: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
     """Measure straight-leg-raise trials of one leg (INPUT: pose CSV, video, camera index or shin sensor CSV)."""
     onsets = parse_onset_times(onset_times)
@@ -197,8 +201,8 @@ def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str 
             pairs = compare_methods(result, sensor, sensor_offset_s=sensor_offset_s)
     change = None
     left_right = None
-    if patient:
-        change, left_right, message = _previous_and_save(store_url, patient, side, result, mdc_deg, save=not no_save)
+    if patient_link:
+        change, left_right, message = _previous(patient_link, side, result, mdc_deg)
         notes.append(message)
     summary = _summary(result, sensor, pairs, change, notes)
     summary["left_right_difference_deg"] = None if left_right is None else round(left_right, 2)
@@ -221,3 +225,5 @@ def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str 
             click.echo(f"Left minus right (today's means): {left_right:+.1f} deg")
         for note in notes:
             click.echo(f"Note: {note}")
+    if not no_save:
+        patient_link.save(slr_work(side, result), inputs=[input_arg] + ([sensor_path] if sensor_path else []), err=as_json)

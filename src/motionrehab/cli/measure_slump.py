@@ -12,9 +12,11 @@ from pathlib import Path
 import click
 
 from motionrehab._files import make_output_dir, write_private_text
+from motionrehab.cli.for_patient import PatientLink, for_patient
 from motionrehab.cli.measure_slr import parse_onset_times
 from motionrehab.cli.numbers import Quantity
 from motionrehab.measures.slump import SlumpResult, measure_slump_camera
+from motionrehab.records.journal import Value, Work
 
 
 def _text(result: SlumpResult) -> str:
@@ -43,8 +45,9 @@ def _text(result: SlumpResult) -> str:
 @click.option("--calibration", "calibration_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Camera calibration profile.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
 @click.option("--seconds", type=Quantity(1, 86_400, "s"), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@for_patient
 def slump(input_arg: str, side: str, neck_flexed_onset_s: str | None, neck_released_onset_s: str | None, as_json: bool, out_dir: Path | None,
-          calibration_path: Path | None, pose_model: Path | None, seconds: float) -> None:  # fmt: skip
+          calibration_path: Path | None, pose_model: Path | None, seconds: float, patient_link: PatientLink) -> None:  # fmt: skip
     """Knee extension deficit at symptom onset, neck flexed and released (INPUT: pose CSV, video or camera index)."""
     from motionrehab.cli.inputs import patient_track
     from motionrehab.kinematics.calibration import CameraCalibration
@@ -66,3 +69,12 @@ def slump(input_arg: str, side: str, neck_flexed_onset_s: str | None, neck_relea
     else:
         click.echo(_text(result))
         click.echo(f"Note: {patient.description}; {measured.calibration_note}")
+    patient_link.save(slump_work(result), inputs=[input_arg], err=as_json)
+
+
+def slump_work(result: SlumpResult) -> Work:
+    """What a slump test stores, per side: the deficits with the neck flexed and released, and their difference."""
+    named = (("slump_knee_extension_deficit_deg", result.mean_deficit_deg("neck_flexed")),
+             ("slump_released_knee_extension_deficit_deg", result.mean_deficit_deg("neck_released")),
+             ("slump_differentiation_deg", result.differentiation_deg))  # fmt: skip
+    return Work(f"slump {result.side}", values=tuple(Value(name, round(v, 2), result.side) for name, v in named if v is not None))

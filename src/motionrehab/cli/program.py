@@ -5,6 +5,7 @@ The work is motionrehab.program.prescription (parsing, validation) and the sessi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -43,7 +44,10 @@ def check(path: Path) -> None:
     for number, phase in enumerate(prescription.phases, start=1):
         click.echo(f"Phase {number}: {phase.name} (at least {phase.min_weeks} weeks)")
         for milestone in phase.milestones:
-            click.echo(f"  milestone: {milestone.text}")
+            need = " and ".join(p for p in (f">= {milestone.at_least:g}" if milestone.at_least is not None else "",
+                                            f"<= {milestone.at_most:g}" if milestone.at_most is not None else "") if p)  # fmt: skip
+            side = f" ({milestone.side})" if milestone.side else ""
+            click.echo(f"  milestone: {milestone.text} [{milestone.measurement}{side} {need}]")
         for exercise in phase.exercises:
             freq = exercise.frequency
             extra = " (only instead of a gated exercise)" if exercise.alternative_only else ""
@@ -67,10 +71,14 @@ def open_store(store_url: str | None) -> SessionStore:
 
 @program.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--start", "start_text", default=None, help="First day of week 1: 'today' or YYYY-MM-DD (default: the file's start_date).")
 @store_option
-def assign(path: Path, store_url: str | None) -> None:
+def assign(path: Path, start_text: str | None, store_url: str | None) -> None:
     """Validate the prescription in PATH and store it as its patient's current program."""
     prescription = load_prescription(path)
+    if start_text is not None:
+        start = dt.date.today() if start_text == "today" else parse_day(start_text, where="--start")
+        prescription = dataclasses.replace(prescription, start_date=start)
     store = open_store(store_url)
     store.assign_prescription(prescription, path.read_text(encoding="utf-8"))
     click.echo(f"Assigned {path} to {prescription.patient} (starts {prescription.start_date.isoformat()}) in {store.display_url}")
@@ -84,7 +92,7 @@ def parse_day(text: str | None, where: str = "--today") -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidDataError(f"'{text}' is not a date", where=where, fix="write it as YYYY-MM-DD") from None
+        raise InvalidDataError(f"'{text}' is not a date", where=where, fix="write it as YYYY-MM-DD (or 'today' for --start)") from None
     check_date(day, where)
     return day
 

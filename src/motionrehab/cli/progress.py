@@ -10,6 +10,7 @@ import click
 
 from motionrehab.cli.program import open_store, parse_day, store_option
 from motionrehab.program.progression import initial_state, replay
+from motionrehab.program.stalls import detect_stalls
 
 
 @click.command()
@@ -21,9 +22,12 @@ def progress(patient: str, today_text: str | None, record: bool, store_url: str 
     """Review PATIENT's completed weeks and print next week's prescription with the reason for each change."""
     store = open_store(store_url)
     prescription = store.prescription(patient)
-    current = prescription.week_of(parse_day(today_text))
+    today = parse_day(today_text)
+    current = prescription.week_of(today)
     completed = max(0, current - 1)
-    reviews = replay(prescription, store.session_logs(patient), store.measurements(patient), through_week=completed)
+    sessions, measurements = store.session_logs(patient), store.measurements(patient)
+    reviews = replay(prescription, sessions, measurements, through_week=completed)
+    stalls = detect_stalls(prescription, sessions, measurements, today=today, reviews=reviews)
     if record and reviews:
         store.record_decisions(patient, reviews)
     store.close()
@@ -40,3 +44,5 @@ def progress(patient: str, today_text: str | None, record: bool, store_url: str 
         click.echo(f"  {decision.describe()}")
     for note in last.notes:
         click.echo(f"  Note: {note}")
+    for stall in stalls:
+        click.echo(f"  {stall.describe()}")

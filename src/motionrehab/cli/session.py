@@ -177,7 +177,11 @@ def session(patient_arg: str | None, camera: int | None, source_path: Path | Non
 
 def _prescription(store: Any, patient: str | None, path: Path | None) -> Prescription:
     if path is not None:
-        return load_prescription(path)
+        prescription = load_prescription(path)
+        if patient is not None and prescription.patient != patient:  # a prescription belongs to one patient
+            raise InvalidDataError(f"the prescription {path} is for {prescription.patient}, not {patient}", where="--prescription",
+                                   fix=f"give {patient}'s own prescription, or leave out --prescription to use the one assigned to {patient}")  # fmt: skip
+        return prescription
     if patient is None:
         raise InvalidDataError("no patient given", where="session", fix="give --patient ID (or --prescription FILE)")
     return store.prescription(patient)  # type: ignore[no-any-return]
@@ -203,7 +207,7 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
     phase = state.phase(prescription)
     guided = [item for item in plan.exercises if item.kind == "hip_hinge" and (exercise_id is None or item.exercise_id == exercise_id)]
     _echo({"event": "plan", "week": week, "phase": phase.name,
-           "exercises": [{"id": item.exercise_id, "kind": item.kind, "dose": item.dose.describe(), "note": item.note,
+           "exercises": [{"id": item.exercise_id, "kind": item.kind, "dose": item.dose.describe(), "note": item.note, "clinician_note": item.clinician_note,
                           "camera_guided": any(g.exercise_id == item.exercise_id for g in guided[:1])} for item in plan.exercises]})  # fmt: skip
     if not guided:
         raise InvalidDataError("no camera-guided exercise (hip hinge) is planned today" + (f" with id {exercise_id!r}" if exercise_id else ""),

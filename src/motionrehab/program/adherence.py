@@ -2,25 +2,34 @@
 
 DOMAIN.md section 3: adherence has several faces. The formula (all parts are shares 0-1):
 
+Only what was done counts: an exercise is *done* in a session when something of it was
+recorded (sets, reps, holds, minutes or metres; measured by a camera or sensor, or logged
+by the patient; the measured dose is used when there is one, see
+program.sessions.ExerciseDone.dose_source). An exercise planned but not recorded is not done.
+
 * **dose** = for each prescribed exercise, the mean over the sessions in which it was done
   of min(1, done / planned), where planned is the session's planned dose (after any
   shortening); the week's dose is the mean over the phase's exercises (an exercise never
   done scores 0; a gated exercise is credited with its replacement; exercises done only
   as replacements are not scored on their own). Capped: more than planned earns nothing.
 * **frequency** (with spacing) = for each exercise, sum over the days of the week of
-  min(sessions that day with the exercise, prescribed per_day), divided by the prescribed
-  sessions a week (per_day x days_per_week), capped at 1; the mean over exercises.
-  Spacing: five sessions crammed into one day count as one day's worth.
+  min(sessions that day in which the exercise was done, prescribed per_day), divided by
+  the prescribed sessions a week (per_day x days_per_week), capped at 1; the mean over
+  exercises. Spacing: five sessions crammed into one day count as one day's worth.
 * **quality** = reps within the form criteria / reps whose form was measured (all
   exercises). No measured reps: quality is left out (not scored as 0 or 1).
 * **pacing** = 1 - (sessions in which any exercise exceeded ``pacing_limit_pct`` (150 %) of
-  its planned dose) / sessions. A session far above the dose is a pacing failure, not
-  extra credit.
+  its planned dose) / sessions in which anything was done. A session far above the dose
+  is a pacing failure, not extra credit.
 
 Composite = 100 x (0.30 dose + 0.30 frequency + 0.20 quality + 0.20 pacing) / (sum of the
-weights of the parts present), rounded to 0.1. A week with no session scores 0 (dose and
-frequency 0; quality and pacing absent). A session's own score uses dose, quality and
-pacing only (frequency needs a week). A phase's score is the mean of its weeks' scores.
+weights of the parts present), rounded to 0.1. A week in which nothing was done scores 0
+(dose and frequency 0; quality and pacing absent); so does a session in which nothing was
+done. A session's own score uses dose (over its planned exercises, an undone one at 0),
+quality and pacing only (frequency needs a week). A phase's score is the mean of its
+weeks' scores. The explanation has one line per part, then one line per exercise (done in
+how many of the prescribed sessions, the share of the dose in those, whether the dose was
+measured or logged, and its quality where measured).
 
 These weights are the project's convention (dose and frequency first: consistency over
 intensity, DOMAIN.md section 3), not a published instrument.
@@ -91,10 +100,16 @@ def _scored_exercises(phase: Phase) -> list[Exercise]:
 
 
 def _done_in(session: SessionLog, exercise: Exercise) -> ExerciseDone | None:
+    """What was recorded of ``exercise`` (or of its gate's replacement) in ``session``; None when nothing was."""
     done = session.exercise(exercise.id)
-    if done is None and exercise.gate is not None and exercise.gate.otherwise is not None:
+    if (done is None or not done.recorded) and exercise.gate is not None and exercise.gate.otherwise is not None:
         done = session.exercise(exercise.gate.otherwise)
-    return done
+    return done if done is not None and done.recorded else None
+
+
+def _sources(done: Sequence[ExerciseDone]) -> str:
+    kinds = sorted({d.dose_source for d in done if d.dose_source})
+    return " and ".join(kinds) if kinds else "recorded"
 
 
 def _quality(sessions: Sequence[SessionLog]) -> tuple[float | None, str]:
@@ -106,6 +121,7 @@ def _quality(sessions: Sequence[SessionLog]) -> tuple[float | None, str]:
 
 
 def _pacing(sessions: Sequence[SessionLog], limit_pct: float) -> tuple[float | None, str]:
+    sessions = [s for s in sessions if any(e.recorded for e in s.exercises)]
     if not sessions:
         return None, "Pacing: no session."
     over = [s for s in sessions if any(e.done_fraction * 100 > limit_pct + 1e-9 for e in s.exercises)]
@@ -120,7 +136,7 @@ def _pacing(sessions: Sequence[SessionLog], limit_pct: float) -> tuple[float | N
 def score_session(prescription: Prescription, session: SessionLog) -> AdherenceScore:
     """One session: dose (mean of min(1, done/planned) over its exercises), quality, pacing."""
     label = f"session {session.started_at:%Y-%m-%d %H:%M}"
-    if session.stopped_by_red_flag or not session.exercises:
+    if session.stopped_by_red_flag or not any(e.recorded for e in session.exercises):
         return AdherenceScore(label, 0.0, None, None, None, 0.0, ("No exercise was done in this session.",))
     fractions = [min(1.0, e.done_fraction) for e in session.exercises]
     dose = sum(fractions) / len(fractions)
@@ -139,7 +155,11 @@ def score_week(prescription: Prescription, state: ProgramState, sessions: Iterab
     if not week_sessions:
         text = (f"Dose 0 %: no session was recorded in week {state.week}.", "Frequency 0 %: no session.", "Quality: no session.", "Pacing: no session.")
         return AdherenceScore(label, 0.0, 0.0, None, None, 0.0, text)
-    doses, freqs, dose_words, freq_words = [], [], [], []
+    if not any(e.recorded for s in week_sessions for e in s.exercises):
+        text = (f"Dose 0 %: nothing was done in the {len(week_sessions)} session(s) of week {state.week}.", "Frequency 0 %: no exercise was done.",
+                "Quality: nothing done.", "Pacing: nothing done.")  # fmt: skip
+        return AdherenceScore(label, 0.0, 0.0, None, None, 0.0, text)
+    doses, freqs, dose_words, freq_words, exercise_lines = [], [], [], [], []
     for exercise in exercises:
         done = [d for d in (_done_in(s, exercise) for s in week_sessions) if d is not None]
         dose = sum(min(1.0, d.done_fraction) for d in done) / len(done) if done else 0.0
@@ -152,6 +172,7 @@ def score_week(prescription: Prescription, state: ProgramState, sessions: Iterab
         dose_words.append(f"{exercise.id} {100 * dose:.0f} %")
         crammed = sum(per_day.values()) - credited
         freq_words.append(f"{exercise.id} {min(credited, prescribed)}/{prescribed}" + (f" ({crammed} extra the same day not counted)" if crammed else ""))
+        exercise_lines.append(_exercise_line(exercise, done, min(credited, prescribed), prescribed, dose))
     dose = sum(doses) / len(doses)
     frequency = sum(freqs) / len(freqs)
     quality, q_text = _quality(week_sessions)
@@ -161,8 +182,20 @@ def score_week(prescription: Prescription, state: ProgramState, sessions: Iterab
         f"Frequency {100 * frequency:.0f} %: prescribed sessions done, at most the prescribed number a day ({', '.join(freq_words)}).",
         q_text,
         p_text,
+        *exercise_lines,
     )
     return AdherenceScore(label, dose, frequency, quality, pacing, composite(dose, frequency, quality, pacing), explanation)
+
+
+def _exercise_line(exercise: Exercise, done: Sequence[ExerciseDone], counted: int, prescribed: int, dose: float) -> str:
+    """One exercise's week in one line: sessions done, dose in those, measured or logged, quality where measured."""
+    if not done:
+        return f"{exercise.id}: not done (0 of {prescribed} prescribed sessions): scores 0."
+    measured = sum(d.reps_measured for d in done)
+    good = sum(d.reps_within_criteria for d in done)
+    quality = f"quality {100 * good / measured:.0f} % ({good}/{measured} reps within the form criteria)" if measured else "quality not measured"
+    return (f"{exercise.id}: done in {counted} of {prescribed} prescribed sessions, {100 * dose:.0f} % of the planned dose in those "
+            f"({_sources(done)}); {quality}.")  # fmt: skip
 
 
 def weekly_scores(

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from motionrehab.dates import check_date
 from motionrehab.program._yaml_fields import Fields, load_yaml_nodes, parse_yaml_text
+from motionrehab.program.measurements import MEASUREMENT, REPETITION, SIDES, quantity, suggestion
 from motionrehab.pseudonym import check_pseudonym
 
 FORMAT = "motionrehab-prescription/1"
@@ -206,12 +207,16 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Milestone:
-    """A phase milestone: a named measurement reaching a value (e.g. walking_pain_free_m >= 1000)."""
+    """A phase milestone: a registered measurement (program.measurements) reaching a value, e.g. walking_tolerance_m >= 1000.
+
+    ``side`` ('left' or 'right') names the leg of a sided measurement (slr_peak_deg, side right); '' otherwise.
+    """
 
     text: str
     measurement: str
     at_least: float | None
     at_most: float | None
+    side: str = ""
 
     def met_by(self, value: float) -> bool:
         """Whether a measured ``value`` meets this milestone."""
@@ -346,14 +351,21 @@ def _parse_phase(node: Fields, rules: Rules) -> Phase:
 
 
 def _parse_milestone(node: Fields) -> Milestone:
-    node.check_keys(("text", "measurement", "at_least", "at_most"))
+    node.check_keys(("text", "measurement", "side", "at_least", "at_most"))
     at_least = node.number("at_least") if node.has("at_least") else None
     at_most = node.number("at_most") if node.has("at_most") else None
     if at_least is None and at_most is None:
-        raise node.error("a milestone needs 'at_least' or 'at_most'", "e.g. measurement: walking_pain_free_m, at_least: 1000")
+        raise node.error("a milestone needs 'at_least' or 'at_most'", "e.g. measurement: walking_tolerance_m, at_least: 1000")
     measurement = node.text("measurement")
-    _check_unit_suffix(node.child("measurement"), measurement)
-    return Milestone(text=node.text("text"), measurement=measurement, at_least=at_least, at_most=at_most)
+    found = quantity(measurement)
+    if found is None or found.scope != MEASUREMENT:
+        raise node.child("measurement").error(f"'{measurement}' is not a registered measurement", suggestion(measurement, MEASUREMENT))
+    side = node.text("side", choices=SIDES) if node.has("side") else ""
+    if found.sided and not side:
+        raise node.child("measurement").error(f"'{measurement}' is measured per side; the milestone must name the side", "add side: left or side: right")
+    if side and not found.sided:
+        raise node.child("side").error(f"'{measurement}' has no side", "remove side")
+    return Milestone(text=node.text("text"), measurement=measurement, at_least=at_least, at_most=at_most, side=side)
 
 
 _EXERCISE_KEYS = ("id", "kind", "dose", "tempo", "targets", "frequency", "progression", "gate", "alternative_only", "measure", "note")
@@ -434,7 +446,9 @@ def _parse_targets(node: Fields) -> tuple[Target, ...]:
     targets = []
     for name in node.keys():
         field = node.child(name)
-        _check_unit_suffix(field, name)
+        found = quantity(name)
+        if found is None or found.scope != REPETITION:
+            raise field.error(f"'{name}' is not a registered repetition value for a target", suggestion(name, REPETITION))
         try:
             low_node, high_node = list(field.items())
         except ValueError:

@@ -19,7 +19,7 @@ in this order:
    sessions a week), hold if it has no progression
    rule or is at its maximum; else progress: reps or hold seconds + ``step`` (capped at
    ``maximum``); walking x (1 + step_pct/100), step_pct never above
-   ``walking_weekly_cap_pct`` (10 %), rounded down to 0.5 min or 10 m.
+   ``walking_weekly_cap_pct`` (10 %), rounded down to 0.5 min, or to 10 m (1 m below 100 m).
 6. Next phase: when the week had no flare and no unsettled pain, the phase has lasted at
    least ``min_weeks`` and every milestone was met by a measurement taken during the
    phase, the next phase's prescription starts. Walking carried over (the same id) still
@@ -36,7 +36,14 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from motionrehab.program.prescription import WALK_KINDS, Dose, Exercise, Phase, Prescription
+from motionrehab.program.prescription import (
+    WALK_KINDS,
+    Dose,
+    Exercise,
+    Milestone,
+    Phase,
+    Prescription,
+)
 from motionrehab.program.sessions import Measurement, SessionLog
 
 PROGRESS = "progress"
@@ -121,19 +128,22 @@ def completion(exercise: Exercise, phase: Phase, sessions: Iterable[SessionLog])
     by_day: dict[dt.date, list[float]] = {}
     for session in sessions:
         done = session.exercise(exercise.id)
-        if done is None and exercise.gate is not None and exercise.gate.otherwise is not None:
+        if (done is None or not done.recorded) and exercise.gate is not None and exercise.gate.otherwise is not None:
             done = session.exercise(exercise.gate.otherwise)
-        if done is not None:
+        if done is not None and done.recorded:
             by_day.setdefault(session.started_at.date(), []).append(min(1.0, done.done_fraction))
     credit = sum(sum(sorted(day, reverse=True)[: exercise.frequency.per_day]) for day in by_day.values())
     return min(1.0, credit / exercise.frequency.sessions_per_week)
 
 
 def _floor_walk(dose: Dose, factor: float) -> Dose:
-    # Rounded down so that rounding never breaks the weekly cap.
+    # Rounded down so that rounding never breaks the weekly cap; to 10 m from 100 m up, to 1 m below
+    # (else 10 % of a walk under 100 m rounds back to where it was, and it could never progress).
     if dose.minutes is not None:
         return replace(dose, minutes=max(1.0, math.floor(dose.minutes * factor * 2 + 1e-9) / 2))
-    return replace(dose, metres=max(50.0, math.floor((dose.metres or 0.0) * factor / 10 + 1e-9) * 10))
+    metres = (dose.metres or 0.0) * factor
+    grain = 10.0 if metres >= 100.0 else 1.0
+    return replace(dose, metres=max(50.0, math.floor(metres / grain + 1e-9) * grain))
 
 
 def _progressed(exercise: Exercise, dose: Dose, prescription: Prescription) -> Dose | None:
@@ -154,6 +164,11 @@ def _progressed(exercise: Exercise, dose: Dose, prescription: Prescription) -> D
         return None if reps <= dose.reps else replace(dose, reps=reps)
     hold = min((dose.hold_s or 0.0) + step, maximum)
     return None if hold <= (dose.hold_s or 0.0) else replace(dose, hold_s=hold)
+
+
+def next_dose(exercise: Exercise, dose: Dose, prescription: Prescription) -> Dose | None:
+    """The dose after one progression step, or None when there is no rule or ``dose`` is at its maximum."""
+    return _progressed(exercise, dose, prescription)
 
 
 def _stepped_back(exercise: Exercise, dose: Dose, prescription: Prescription) -> Dose:
@@ -179,15 +194,34 @@ def _milestones(prescription: Prescription, state: ProgramState, measurements: I
     in_phase = [m for m in measurements if first_day <= m.at.date() < last_day]
     notes, all_met = [], True
     for milestone in phase.milestones:
-        values = [m.value for m in in_phase if m.name == milestone.measurement]
-        met = any(milestone.met_by(v) for v in values)
-        all_met &= met
-        if met:
-            notes.append(f"milestone met: {milestone.text}")
-        else:
-            best = f" (best so far {max(values) if milestone.at_least is not None else min(values):g})" if values else " (not measured yet)"
-            notes.append(f"milestone not met yet: {milestone.text}{best}")
+        status = milestone_status(milestone, in_phase)
+        all_met &= status.met
+        notes.append(status.text)
     return all_met, notes
+
+
+@dataclass(frozen=True)
+class MilestoneStatus:
+    """Whether a milestone is met, by which stored measurement (or the best one so far), in words."""
+
+    met: bool
+    best: Measurement | None
+    text: str
+
+
+def milestone_status(milestone: Milestone, measurements: Iterable[Measurement]) -> MilestoneStatus:
+    """Judge ``milestone`` by ``measurements`` (its registered name and, for a sided measure, its side)."""
+    values = [m for m in measurements if m.name == milestone.measurement and m.side == milestone.side]
+    name = milestone.measurement + (f" {milestone.side}" if milestone.side else "")
+    meeting = [m for m in values if milestone.met_by(m.value)]
+    if meeting:
+        m = meeting[0]
+        return MilestoneStatus(True, m, f"milestone met: {milestone.text} ({name} {m.value:g} on {m.at:%Y-%m-%d})")
+    if not values:
+        return MilestoneStatus(False, None, f"milestone not met yet: {milestone.text} ({name} not measured yet)")
+    best = max(values, key=lambda m: m.value) if milestone.at_least is not None else min(values, key=lambda m: m.value)
+    need = f">= {milestone.at_least:g}" if milestone.at_least is not None else f"<= {milestone.at_most:g}"
+    return MilestoneStatus(False, best, f"milestone not met yet: {milestone.text} (best {name} {best.value:g} on {best.at:%Y-%m-%d}; needs {need})")
 
 
 def review_week(
@@ -322,12 +356,13 @@ def completed_weeks(prescription: Prescription, today: dt.date) -> int:
 
 @dataclass(frozen=True)
 class PlannedExercise:
-    """One exercise of today's session, with why it differs from the prescription (if it does)."""
+    """One exercise of today's session: ``note`` says why it differs from the prescription (if it does); ``clinician_note`` is the prescription's note."""
 
     exercise_id: str
     kind: str
     dose: Dose
     note: str = ""
+    clinician_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -363,9 +398,9 @@ def plan_session(prescription: Prescription, state: ProgramState, *, pain_nrs: i
             if gate.otherwise is not None:
                 other = phase.exercise(gate.otherwise)
                 note = f"instead of {exercise.id}: {why}" + (f"; {shortened}" if shortened else "")
-                planned.append(PlannedExercise(other.id, other.kind, _scaled(state.doses[other.id], dose_pct), note))
+                planned.append(PlannedExercise(other.id, other.kind, _scaled(state.doses[other.id], dose_pct), note, other.note))
             continue
-        planned.append(PlannedExercise(exercise.id, exercise.kind, _scaled(state.doses[exercise.id], dose_pct), shortened))
+        planned.append(PlannedExercise(exercise.id, exercise.kind, _scaled(state.doses[exercise.id], dose_pct), shortened, exercise.note))
     # A replacement that is also prescribed in its own right is done once (its first place in the list).
     unique = [item for index, item in enumerate(planned) if all(p.exercise_id != item.exercise_id for p in planned[:index])]
     return SessionPlan(exercises=tuple(unique), dose_pct=dose_pct)

@@ -26,6 +26,9 @@ class ExerciseDone:
         metres: walking metres done.
         reps_measured: repetitions whose form was judged by a measure (camera or sensor).
         reps_within_criteria: of those, the ones within the form criteria (no fault).
+        dose_source: where the dose above comes from: 'measured' (camera or sensor),
+            'logged' (the patient's own log) or '' (nothing recorded). Measured and logged
+            dose are stored apart and never added; the larger one is used (measured on a tie).
     """
 
     exercise_id: str
@@ -36,6 +39,7 @@ class ExerciseDone:
     metres: float = 0.0
     reps_measured: int = 0
     reps_within_criteria: int = 0
+    dose_source: str = ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.reps_within_criteria <= self.reps_measured:
@@ -43,6 +47,11 @@ class ExerciseDone:
                 f"reps within criteria ({self.reps_within_criteria}) must be between 0 and the reps measured ({self.reps_measured})",
                 where=f"exercise {self.exercise_id}",
             )
+
+    @property
+    def recorded(self) -> bool:
+        """Whether anything of this exercise was recorded (a planned exercise not done is not 'recorded')."""
+        return self.reps > 0 or self.hold_s > 0 or self.minutes > 0 or self.metres > 0
 
     @property
     def done(self) -> float:
@@ -107,7 +116,7 @@ class SessionLog:
 
 @dataclass(frozen=True)
 class Measurement:
-    """A named measurement (name ends with its unit, e.g. 'walking_pain_free_m', 'slr_right_deg')."""
+    """A measurement under its registered name (program.measurements), e.g. 'walking_tolerance_m', or 'slr_peak_deg' with side 'right'."""
 
     at: dt.datetime
     name: str

@@ -10,7 +10,10 @@ equal).
 Columns carry their unit in the name (``_s`` seconds, ``_m`` metres, ``_min`` minutes,
 ``_deg`` degrees, ``_pct`` percent, ``_nrs`` pain 0-10 numeric rating scale, ``_points``
 questionnaire points). Measurements and repetition metrics are long tables: the row's
-``metric`` or ``measure`` name ends with the value's unit (``slr_right_deg``), as in the store.
+``metric`` or ``measure`` name ends with the value's unit; measurements carry their
+registered name, side and unit (program.measurements: ``slr_peak_deg``, ``right``, ``deg``).
+Logged and measured dose are apart: ``source`` of each repetition, ``dose_source`` of each
+exercise row.
 
 Privacy: only the pseudonym is written (in the file names and the manifest); the store
 holds no name, video or free text from the patient. The check-in ``message`` and the
@@ -50,6 +53,7 @@ from motionrehab._text import open_text, read_text
 from motionrehab.dates import check_date
 from motionrehab.errors import InputFileError, InvalidDataError
 from motionrehab.program.adherence import weekly_scores
+from motionrehab.program.measurements import quantity
 from motionrehab.program.prescription import Prescription, parse_prescription
 from motionrehab.program.proms import INSTRUMENTS
 from motionrehab.program.safety import RED_FLAG_IDS
@@ -95,6 +99,7 @@ class ExerciseRow:
     walked_m: float
     reps_measured: int
     reps_within_criteria: int
+    dose_source: str  # the dose above: 'measured' (camera or sensor), 'logged' (the patient's count; the larger is used) or ''
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class RepetitionRow:
     hold_s: float | None
     within_criteria: bool | None
     faults: str  # fault names separated by ';' ('' when none)
+    source: str  # 'measured' (camera or sensor) or 'logged' (the patient's own count)
 
 
 @dataclass(frozen=True)
@@ -127,12 +133,13 @@ class MetricRow:
 
 @dataclass(frozen=True)
 class MeasurementRow:
-    """One measurement; ``measure`` ends with its unit (slr_right_deg, walking_pain_free_m)."""
+    """One measurement under its registered name (program.measurements; ``measure`` ends with its unit), its side and unit."""
 
     at: dt.datetime
     measure: str
     value: float
     side: str
+    unit: str
 
 
 @dataclass(frozen=True)
@@ -267,12 +274,12 @@ def read_record(store: SessionStore, patient: str, *, since: dt.date | None = No
         for e in log.exercises:
             p = e.planned
             exercises.append(ExerciseRow(stored.id, e.exercise_id, kinds.get((stored.id, e.exercise_id), ""), p.sets, p.reps, p.hold_s, p.minutes, p.metres, e.reps, e.hold_s,
-                                         e.minutes, e.metres, e.reps_measured, e.reps_within_criteria))  # fmt: skip
+                                         e.minutes, e.metres, e.reps_measured, e.reps_within_criteria, e.dose_source))  # fmt: skip
         for r in store.repetitions(stored.id):
             reps.append(RepetitionRow(stored.id, r.exercise_id, r.set_index, r.rep_index, r.recorded_at, r.t_start_s, r.t_end_s, r.hold_s,
-                                      r.within_criteria, ";".join(r.faults)))  # fmt: skip
+                                      r.within_criteria, ";".join(r.faults), r.source))  # fmt: skip
             metrics.extend(MetricRow(stored.id, r.exercise_id, r.set_index, r.rep_index, name, value) for name, value in sorted(r.metrics.items()))
-    measurements = tuple(MeasurementRow(m.at, m.name, m.value, m.side) for m in store.measurements(patient) if kept(m.at))
+    measurements = tuple(MeasurementRow(m.at, m.name, m.value, m.side, _unit(m.name)) for m in store.measurements(patient) if kept(m.at))
     checkins = tuple(
         CheckInRow(c.id, c.at, c.pain_nrs, c.tingling, c.numbness, ";".join(c.red_flags_positive), c.flagged_for_clinician, c.dose_pct, c.message)
         for c in store.checkins(patient)
@@ -311,6 +318,11 @@ def _prescription_text(store: SessionStore, patient: str) -> str:
              .where(store_tables.patients.c.pseudonym == patient).order_by(p.c.id.desc()).limit(1))  # fmt: skip
     with store.engine.connect() as conn:
         return str(conn.execute(query).scalar() or "")
+
+
+def _unit(name: str) -> str:
+    registered = quantity(name)
+    return registered.unit if registered is not None else ""
 
 
 def _stored_prescription(store: SessionStore, patient: str) -> Prescription | None:
@@ -648,7 +660,8 @@ def import_record(record: PatientRecord, store: SessionStore) -> None:
     Everything the export holds is written back with its times, so the store's readers give
     the same record again (new row ids: ``session_id`` and ``checkin_id`` are the target
     store's). Walking bouts come back as one bout per exercise and session (the export
-    keeps their sums); the red-flag screen keeps the positive answers only.
+    keeps the sum of the dose used, measured or logged); the red-flag screen keeps the
+    positive answers only.
     """
     check_record(record)
     prescription = parse_prescription(record.prescription_yaml, f"{record.pseudonym} import") if record.prescription_yaml else None
@@ -690,13 +703,13 @@ def import_record(record: PatientRecord, store: SessionStore) -> None:
             ))  # fmt: skip
             if e.walked_min or e.walked_m:
                 conn.execute(sa.insert(t.walking).values(exercise_performed_id=performed[key], recorded_at=record_time(record, e.session_id),
-                                                         minutes=e.walked_min, metres=e.walked_m))  # fmt: skip
+                                                         minutes=e.walked_min, metres=e.walked_m, source=e.dose_source or "measured"))  # fmt: skip
         rep_ids = {}
         for r in record.repetitions:
             rep_ids[(r.session_id, r.exercise_id, r.set_index, r.rep_index)] = _insert(conn, t.repetitions, dict(
                 exercise_performed_id=performed[(r.session_id, r.exercise_id)], set_index=r.set_index, rep_index=r.rep_index,
                 recorded_at=r.recorded_at, t_start_s=r.t_start_s, t_end_s=r.t_end_s, hold_s=r.hold_s, within_criteria=r.within_criteria,
-                faults=r.faults.replace(";", ","),
+                faults=r.faults.replace(";", ","), source=r.source or "measured",
             ))  # fmt: skip
         for m in record.repetition_metrics:
             conn.execute(sa.insert(t.repetition_metrics).values(repetition_id=rep_ids[(m.session_id, m.exercise_id, m.set_index, m.rep_index)],

@@ -39,6 +39,7 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 
 from motionrehab.errors import InvalidDataError
+from motionrehab.program.measurements import MEASUREMENT, quantities
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -82,12 +83,26 @@ OBSERVATION_CODES: dict[str, ObservationCode] = {
     "cadence_steps_per_min": ObservationCode(LOCAL_CODES, "gait-cadence", "Cadence", "/min", "activity"),
     "gait_speed_m_per_s": ObservationCode(LOCAL_CODES, "gait-speed", "Walking speed", "m/s", "activity"),
     "stride_length_m": ObservationCode(LOCAL_CODES, "stride-length", "Mean stride length", "m", "activity"),
-    "steps": ObservationCode(LOCAL_CODES, "step-count", "Steps in the walk", "{steps}", "activity"),
+    "gait_steps_count": ObservationCode(LOCAL_CODES, "step-count", "Steps in the walk", "{steps}", "activity"),
     "stride_time_cv_pct": ObservationCode(LOCAL_CODES, "stride-time-cv", "Stride time coefficient of variation", "%", "activity"),
     "symmetry_index_pct": ObservationCode(LOCAL_CODES, "gait-symmetry-index", "Gait symmetry index", "%", "activity"),
     "hinge_trunk_inclination_deg": ObservationCode(LOCAL_CODES, "hinge-trunk-inclination", "Hip hinge, trunk inclination reached with a neutral spine", "deg", "exam"),
     "adherence_score": ObservationCode(LOCAL_CODES, "adherence-composite", "Home program adherence, composite (0-100)", "{score}", "activity"),
 }
+
+_UCUM = {"deg": "deg", "m": "m", "s": "s", "%": "%", "min": "min", "steps/min": "/min", "m/s": "m/s", "steps": "{steps}"}
+_NOT_OBSERVATIONS = ("slr_peak_sd_deg", "symptom_onset_s")  # a trial SD and a time into a recording are not outcomes
+
+
+def _register_vocabulary() -> None:
+    """Every registered measurement (program.measurements) not coded above gets a local code named after it."""
+    for q in quantities(MEASUREMENT):
+        if q.name not in OBSERVATION_CODES and q.name not in _NOT_OBSERVATIONS:
+            category = "exam" if q.name.startswith(("slr_", "slump_", "hinge_")) else "activity"
+            OBSERVATION_CODES[q.name] = ObservationCode(LOCAL_CODES, q.name.replace("_", "-"), q.label, _UCUM.get(q.unit, q.unit), category)
+
+
+_register_vocabulary()
 
 #: SNOMED CT body structure of each side's lower limb
 LIMB_SITES: dict[str, tuple[str, str]] = {

@@ -2,10 +2,11 @@
 
 What becomes an Observation (codes and their systems: records.fhir_export, docs/records.md):
 
-- measurements: ``slr_left_deg``/``slr_right_deg`` -> SLR peak with the limb as bodySite;
-  ``slr_onset_<side>_deg`` -> SLR angle at symptom onset; ``walking_pain_free_m`` ->
-  walking tolerance; any measurement named like an exported kind (``cadence_steps_per_min``,
-  ``gait_speed_m_per_s``, ``hinge_trunk_inclination_deg`` ...) -> that kind;
+- measurements: each under its registered name (program.measurements), a sided one with
+  the limb as bodySite: ``slr_peak_deg`` (side right) -> SLR peak, right lower limb;
+  ``walking_tolerance_m`` -> walking tolerance; ``cadence_steps_per_min``,
+  ``gait_speed_m_per_s``, ``hinge_trunk_inclination_deg`` ... -> that kind (the trial SD
+  and symptom-marker times are not exported);
 - sessions: metres walked in each session -> walking distance;
 - check-ins: pain NRS (LOINC 72514-3);
 - questionnaires: NRS (LOINC 72514-3), ODI (LOINC 97909-6), LEFS and PSFS (local codes);
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from motionrehab._files import child_path, make_private_dir, warn_if_shared, write_private_text
+from motionrehab.program.measurements import canonical
 from motionrehab.records.export import PatientRecord, read_record
 from motionrehab.records.fhir_export import (
     OBSERVATION_CODES,
@@ -52,14 +54,8 @@ def _aware(at: dt.datetime) -> dt.datetime:
 
 
 def measurement_kind(name: str, side: str) -> tuple[str, str | None] | None:
-    """(observation kind, side) of a stored measurement name, or None when it has no code."""
-    for limb in ("left", "right"):
-        if name == f"slr_{limb}_deg":
-            return "slr_peak_deg", limb
-        if name == f"slr_onset_{limb}_deg":
-            return "slr_onset_deg", limb
-    if name == "walking_pain_free_m":
-        return "walking_tolerance_m", None
+    """(observation kind, side) of a stored measurement (its registered name, program.measurements), or None when it has no code."""
+    name, side = canonical(name, side)
     if name in OBSERVATION_CODES:
         return name, side if side in ("left", "right") else None
     return None

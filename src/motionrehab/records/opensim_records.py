@@ -5,7 +5,7 @@ measurements), not per-frame landmark trajectories or angle curves: video and la
 stay on the recording computer. So from the store alone the OpenSim export is
 
 - ``<pseudonym>_measured_angles.mot``: every stored measurement in degrees (names ending
-  ``_deg``: ``slr_right_deg``, ``hinge_trunk_inclination_deg`` ...), one row per time a
+  ``_deg``: ``right_slr_peak_deg`` (side first for a sided measure), ``hinge_trunk_inclination_deg`` ...), one row per time a
   measurement was taken, ``time`` in seconds since the first one (the CLI prints which
   local time that is); an angle not measured at that time is NaN;
 - ``<pseudonym>_session<id>_repetitions.mot`` for each session whose repetitions carry
@@ -59,10 +59,11 @@ def measured_angles(record: PatientRecord) -> tuple[AngleTable, dt.datetime] | N
     times = sorted({m.at for m in rows})
     t0 = times[0]
     index = {at: i for i, at in enumerate(times)}
-    names = sorted({m.measure for m in rows})
+    # A sided measure is one column per side, named like every angle: <side>_<name> (right_slr_peak_deg).
+    names = sorted({f"{m.side}_{m.measure}" if m.side else m.measure for m in rows})
     columns = {name: np.full(len(times), np.nan) for name in names}
     for m in rows:
-        columns[m.measure][index[m.at]] = m.value  # two values of one angle at the same time: the later row wins
+        columns[f"{m.side}_{m.measure}" if m.side else m.measure][index[m.at]] = m.value  # two values of one angle at the same time: the later row wins
     t_s = np.array([(at - t0).total_seconds() for at in times])
     return AngleTable(t_s=t_s, columns=columns, source="session store measurements"), t0
 

@@ -35,17 +35,19 @@ from collections.abc import Sequence
 
 from motionrehab.errors import InvalidDataError
 from motionrehab.program.adherence import weekly_scores
+from motionrehab.program.measurements import LOWER, NEITHER, canonical, quantity
 from motionrehab.program.progression import HOLD, initial_state, replay
 from motionrehab.program.proms import LOWER_IS_BETTER, MCID, PromScore
 from motionrehab.program.sessions import Measurement
+from motionrehab.program.stalls import detect_stalls
 from motionrehab.records.report import (
-    MEASURE_LABELS,
     ChangeVerdict,
     FlaggedEvent,
     ProgressionRecord,
     RecheckData,
     VisitMeasurement,
     WeekSummary,
+    measure_label,
 )
 from motionrehab.records.store import SessionStore, StoredCheckIn
 
@@ -58,15 +60,23 @@ LOWER_IS_BETTER_MEASURES = frozenset({"slump_knee_extension_deficit_deg", "strid
 
 
 def measure_kind(name: str, side: str) -> tuple[str, str | None, str]:
-    """(report kind, side, unit) of a stored measurement name: slr_right_deg -> ('slr_peak_deg', 'right', 'deg')."""
-    for limb in ("left", "right"):
-        if name == f"slr_{limb}_deg":
-            return "slr_peak_deg", limb, "deg"
-        if name == f"slr_onset_{limb}_deg":
-            return "slr_onset_deg", limb, "deg"
-    kind = "walking_tolerance_m" if name == "walking_pain_free_m" else name
+    """(report kind, side, unit) of a stored measurement: its registered name (program.measurements), side and unit.
+
+    Legacy names are read as their registered ones: slr_right_deg -> ('slr_peak_deg', 'right', 'deg').
+    """
+    kind, side = canonical(name, side)
+    registered = quantity(kind)
+    if registered is not None:
+        return kind, side if side in ("left", "right") else None, registered.unit
     suffix = name.rsplit("_", 1)[-1]
     return kind, side if side in ("left", "right") else None, _UNITS.get(suffix, suffix)
+
+
+def _better(kind: str) -> str:
+    registered = quantity(kind)
+    if registered is not None:
+        return "lower" if registered.better == LOWER else "higher"
+    return "lower" if kind in LOWER_IS_BETTER_MEASURES else "higher"
 
 
 def sd_companion(name: str) -> str | None:
@@ -99,7 +109,7 @@ def visit_measurements(measurements: Sequence[Measurement]) -> tuple[VisitMeasur
 
 
 def _label(kind: str, side: str | None, unit: str) -> str:
-    base = MEASURE_LABELS.get(kind, kind.replace("_", " "))
+    base = measure_label(kind)
     return f"{base}{' ' + side if side else ''} ({unit})"
 
 
@@ -116,6 +126,9 @@ def measured_verdicts(visits: Sequence[VisitMeasurement], compare: dt.date) -> t
         sds[(v.kind, v.side, v.unit, v.visit_date)] = v.sd
     verdicts, notes = [], []
     for (kind, side, unit), values in series.items():
+        registered = quantity(kind)
+        if registered is not None and registered.better == NEITHER:
+            continue  # descriptive (e.g. steps in a walk): no direction of improvement to judge
         before = [(d, v) for d, v in values if d <= compare]
         if not before or values[-1][0] <= before[-1][0]:
             continue
@@ -126,7 +139,7 @@ def measured_verdicts(visits: Sequence[VisitMeasurement], compare: dt.date) -> t
         if len(trial) == 2 and all(len(w) < 2 for w in windows):
             # Both visits were measured in trials (e.g. 3 SLR trials): their SDs, pooled, are the SEM (as measures.slr).
             mdc = _Z95_SQRT2 * math.sqrt((trial[0] ** 2 + trial[1] ** 2) / 2)
-            better = "lower" if kind in LOWER_IS_BETTER_MEASURES else "higher"
+            better = _better(kind)
             verdicts.append(ChangeVerdict(label, previous, latest, round(mdc, 1), "MDC95", better, d0, d1))
             continue
         if any(len(w) < 2 for w in windows):
@@ -134,13 +147,14 @@ def measured_verdicts(visits: Sequence[VisitMeasurement], compare: dt.date) -> t
             continue
         pooled_var = sum((len(w) - 1) * statistics.variance(w) for w in windows) / sum(len(w) - 1 for w in windows)
         mdc = _Z95_SQRT2 * math.sqrt(pooled_var)
-        better = "lower" if kind in LOWER_IS_BETTER_MEASURES else "higher"
+        better = _better(kind)
         verdicts.append(ChangeVerdict(label, previous, latest, round(mdc, 1), "MDC95", better, d0, d1))
     return verdicts, notes
 
 
-def recheck_data(store: SessionStore, patient: str, *, compare: dt.date | None = None, generated: dt.datetime) -> RecheckData:
-    """Everything the recheck report shows for ``patient`` (see the module docstring)."""
+def recheck_data(store: SessionStore, patient: str, *, compare: dt.date | None = None, generated: dt.datetime,
+                 today: dt.date | None = None) -> RecheckData:  # fmt: skip
+    """Everything the recheck report shows for ``patient`` (see the module docstring); stalls as of ``today`` (default: the last recorded day)."""
     prescription = store.prescription(patient)
     stored = store.stored_sessions(patient)
     logs = store.session_logs(patient)
@@ -153,7 +167,8 @@ def recheck_data(store: SessionStore, patient: str, *, compare: dt.date | None =
     last_day = max(days)
     visits = visit_measurements(measurements)
     latest_visit = max((v.visit_date for v in visits), default=None)
-    if compare is None and latest_visit is not None:
+    first_visit = latest_visit is not None and all(v.visit_date == latest_visit for v in visits)
+    if compare is None and latest_visit is not None and not first_visit:
         compare = max(min(v.visit_date for v in visits), latest_visit - dt.timedelta(weeks=prescription.recheck_every_weeks))
     if compare is not None and latest_visit is not None and compare >= latest_visit:
         raise InvalidDataError(f"the compare date {compare} is not before the latest measurement ({latest_visit})", where="--compare",
@@ -169,8 +184,10 @@ def recheck_data(store: SessionStore, patient: str, *, compare: dt.date | None =
     reviews = replay(prescription, logs, measurements, through_week=through - 1)
     states = [initial_state(prescription)] + [r.next_state for r in reviews]
     weeks = []
+    tolerance = [m for m in measurements if canonical(m.name, m.side)[0] == "walking_tolerance_m"]
     for week, (state, score) in enumerate(zip(states, scores, strict=True), start=1):
         in_week = [s for s in stored if prescription.week_of(s.log.started_at.date()) == week]
+        week_tolerance = [m.value for m in tolerance if prescription.week_of(m.at.date()) == week]
         pains = [c.pain_nrs for c in checkins if prescription.week_of(c.at.date()) == week]
         prescribed = max((e.frequency.sessions_per_week for e in state.phase(prescription).exercises if not e.alternative_only), default=0)
         weeks.append(WeekSummary(
@@ -179,6 +196,7 @@ def recheck_data(store: SessionStore, patient: str, *, compare: dt.date | None =
             adherence_score=score.composite, pain_mean_nrs=statistics.fmean(pains) if pains else None,
             pain_max_nrs=float(max(pains)) if pains else None,
             sessions_done=sum(1 for s in in_week if not s.log.stopped_by_red_flag), sessions_prescribed=prescribed,
+            walking_tolerance_m=max(week_tolerance) if week_tolerance else None,
         ))  # fmt: skip
 
     events = _events(store, patient, prescription.rules.flare_rise_nrs, prescription.rules.pacing_limit_pct)
@@ -193,7 +211,8 @@ def recheck_data(store: SessionStore, patient: str, *, compare: dt.date | None =
     return RecheckData(
         pseudonym=patient, generated=generated, period_start=prescription.start_date, period_end=last_day, compare_visit=compare,
         latest_visit=latest_visit, measurements=visits, weeks=tuple(weeks), verdicts=tuple(verdicts), events=events,
-        decisions=tuple(records), notes=tuple(notes),
+        decisions=tuple(records), notes=tuple(notes), first_visit=first_visit,
+        stalls=tuple(s.describe() for s in detect_stalls(prescription, logs, measurements, today=today or last_day)),
         decisions_note=f"{holds} 'hold' decisions (dose kept) are not listed; `motionrehab export` has them all." if holds else "",
     )  # fmt: skip
 

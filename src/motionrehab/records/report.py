@@ -32,6 +32,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from motionrehab._files import write_private_bytes, write_private_text  # noqa: E402
 from motionrehab.errors import MotionRehabError  # noqa: E402
+from motionrehab.program.measurements import quantity  # noqa: E402
 
 #: clinic words for the measurement kinds stored by the program
 MEASURE_LABELS: dict[str, str] = {
@@ -45,6 +46,14 @@ MEASURE_LABELS: dict[str, str] = {
     "stride_length_m": "Stride length",
     "hinge_trunk_inclination_deg": "Hip hinge trunk inclination",
 }
+
+
+def measure_label(kind: str) -> str:
+    """A measure's short clinic label: MEASURE_LABELS, else the vocabulary's label (program.measurements)."""
+    if kind in MEASURE_LABELS:
+        return MEASURE_LABELS[kind]
+    registered = quantity(kind)
+    return registered.label if registered is not None else kind.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ class VisitMeasurement:
     @property
     def label(self) -> str:
         """The measure in the clinic's words, e.g. 'SLR peak'."""
-        return MEASURE_LABELS.get(self.kind, self.kind.replace("_", " "))
+        return measure_label(self.kind)
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,7 @@ class WeekSummary:
         pain_max_nrs: highest pain NRS of the week.
         sessions_done: sessions recorded.
         sessions_prescribed: sessions the prescription asked for.
+        walking_tolerance_m: the longest walking tolerance measured that week (None when not measured).
     """
 
     week_index: int
@@ -96,6 +106,7 @@ class WeekSummary:
     pain_max_nrs: float | None
     sessions_done: int
     sessions_prescribed: int
+    walking_tolerance_m: float | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,8 @@ class RecheckData:
     decisions: Sequence[ProgressionRecord] = field(default_factory=tuple)
     notes: Sequence[str] = field(default_factory=tuple)  # about the comparison (measures not judged, and why)
     decisions_note: str = ""  # about the decisions listed (e.g. how many 'hold' decisions are left out)
+    first_visit: bool = False  # every measurement is from one day: a baseline, nothing to compare
+    stalls: Sequence[str] = field(default_factory=tuple)  # stalled progress (program.stalls), with suggestions
 
 
 _SIDE_STYLE = {"left": ("#1f77b4", "o"), "right": ("#d62728", "s"), None: ("#444444", "^")}
@@ -292,6 +305,7 @@ def render_recheck_html(data: RecheckData) -> str:
     plots = [
         plot_slr_over_visits(data.measurements),
         plot_weekly(data.weeks, "walking_distance_m", "walking distance (m)", "Walking distance per week", bars=True),
+        plot_weekly(data.weeks, "walking_tolerance_m", "walking tolerance (m)", "Walking tolerance per week (distance before pain)", bars=False),
         plot_weekly(data.weeks, "adherence_score", "adherence (0-100)", "Adherence per week", bars=False, ylim=(0, 100)),
         plot_pain(data.weeks),
     ]

@@ -20,7 +20,7 @@ uses it like this::
     recorder.add_repetition("hinge", set_index=1, t_start_s=2.0, t_end_s=8.1,
                             within_criteria=True, metrics={"trunk_inclination_deg": 38.5})
     recorder.add_walking("walk", minutes=12, metres=950)
-    recorder.add_measurement("walking_pain_free_m", 950)
+    recorder.add_measurement("walking_tolerance_m", 950)
     recorder.close(pain_after=3)
 
 Readers return frozen dataclasses: ``session_logs`` gives the program layer's
@@ -45,6 +45,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from motionrehab._files import make_private_dir, open_private
 from motionrehab.errors import InvalidDataError, MotionRehabError
+from motionrehab.program.measurements import canonical, check_measurement
 from motionrehab.program.prescription import (
     Dose,
     Prescription,
@@ -146,6 +147,7 @@ repetitions = sa.Table(
     sa.Column("hold_s", sa.Float, nullable=True),
     sa.Column("within_criteria", sa.Boolean, nullable=True),  # None: form not measured
     sa.Column("faults", sa.String(400), nullable=False),  # comma-separated fault names
+    sa.Column("source", sa.String(10), nullable=False, server_default="measured"),  # 'measured' (camera/sensor) or 'logged' (patient)
 )  # fmt: skip
 
 repetition_metrics = sa.Table(
@@ -162,6 +164,7 @@ walking = sa.Table(
     sa.Column("recorded_at", sa.DateTime, nullable=False),
     sa.Column("minutes", sa.Float, nullable=False),
     sa.Column("metres", sa.Float, nullable=False),
+    sa.Column("source", sa.String(10), nullable=False, server_default="measured"),  # 'measured' (sensor) or 'logged' (patient)
 )  # fmt: skip
 
 measurements = sa.Table(
@@ -196,6 +199,17 @@ decisions = sa.Table(
     sa.Column("dose_before", sa.String(80), nullable=False),
     sa.Column("dose_after", sa.String(80), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
+)  # fmt: skip
+
+recordings = sa.Table(
+    "recordings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("patient_id", sa.ForeignKey("patients.id"), nullable=False, index=True),
+    sa.Column("sha256", sa.String(64), nullable=False),  # of the input file(s): the same recording is stored once
+    sa.Column("what", sa.String(40), nullable=False),  # the command that measured it, e.g. 'slr right', 'walk'
+    sa.Column("session_id", sa.ForeignKey("sessions.id"), nullable=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("patient_id", "sha256", "what"),
 )  # fmt: skip
 
 _PERFORMED_JOIN = exercises_performed.join(sessions, exercises_performed.c.session_id == sessions.c.id)
@@ -286,6 +300,7 @@ class StoredRepetition:
     within_criteria: bool | None
     faults: tuple[str, ...]
     metrics: Mapping[str, float] = field(default_factory=dict)
+    source: str = "measured"
 
 
 @dataclass(frozen=True)
@@ -412,16 +427,24 @@ class SessionStore:
             values = dict(patient_id=patient, assigned_at=_now(), start_date=prescription.start_date, source=prescription.source[:500], yaml_text=yaml_text)
             return _new_id(conn.execute(sa.insert(prescriptions).values(**values)))
 
+    def has_prescription(self, pseudonym: str) -> bool:
+        """Whether a prescription is stored for the patient (False for an unknown patient)."""
+        with self.engine.connect() as conn:
+            patient = conn.execute(sa.select(patients.c.id).where(patients.c.pseudonym == pseudonym)).scalar()
+            return patient is not None and conn.execute(sa.select(prescriptions.c.id).where(prescriptions.c.patient_id == patient).limit(1)).first() is not None
+
     def prescription(self, pseudonym: str) -> Prescription:
         """The patient's latest prescription."""
         with self.engine.connect() as conn:
             patient = self._patient_id(conn, pseudonym, create=False)
             row = conn.execute(
-                sa.select(prescriptions.c.yaml_text, prescriptions.c.source).where(prescriptions.c.patient_id == patient).order_by(prescriptions.c.id.desc()).limit(1)
+                sa.select(prescriptions.c.yaml_text, prescriptions.c.source, prescriptions.c.start_date)
+                .where(prescriptions.c.patient_id == patient).order_by(prescriptions.c.id.desc()).limit(1)
             ).first()
         if row is None:
-            raise InvalidDataError(f"no prescription stored for '{pseudonym}'", where=self.display_url, fix="motionrehab program assign FILE")
-        return parse_prescription(row.yaml_text, f"{row.source} (stored)")
+            raise InvalidDataError(f"no prescription stored for '{pseudonym}'", where=self.display_url, fix="motionrehab program assign FILE --start today")
+        # The start date assigned (e.g. `program assign --start today`) is the one in force, whatever the file said.
+        return dataclasses.replace(parse_prescription(row.yaml_text, f"{row.source} (stored)"), start_date=row.start_date)
 
     # -- check-ins ------------------------------------------------------------------------
     def record_checkin(self, checkin: CheckIn, outcome: CheckInOutcome) -> int:
@@ -479,7 +502,45 @@ class SessionStore:
                     session_id=session_id, exercise_id=item.exercise_id, kind=item.kind, planned_sets=d.sets, planned_reps=d.reps,
                     planned_hold_s=d.hold_s, planned_minutes=d.minutes, planned_metres=d.metres, note=item.note,
                 )))  # fmt: skip
-        return SessionRecorder(self, session_id, patient, performed)
+        return SessionRecorder(self, session_id, patient, performed, {item.exercise_id: item.kind for item in planned})
+
+    def resume_session(self, session_id: int) -> SessionRecorder:
+        """A recorder for an existing session (e.g. today's, to add what was logged or measured later that day)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(sessions.c.patient_id).where(sessions.c.id == session_id)).first()
+            if row is None:
+                raise InvalidDataError(f"no session {session_id}", where=self.display_url)
+            rows = conn.execute(sa.select(exercises_performed.c.id, exercises_performed.c.exercise_id, exercises_performed.c.kind)
+                                .where(exercises_performed.c.session_id == session_id).order_by(exercises_performed.c.id)).all()  # fmt: skip
+            performed = {r.exercise_id: r.id for r in rows}
+            counts = conn.execute(
+                sa.select(exercises_performed.c.exercise_id, repetitions.c.set_index, sa.func.max(repetitions.c.rep_index))
+                .select_from(_REPS_JOIN).where(exercises_performed.c.session_id == session_id)
+                .group_by(exercises_performed.c.exercise_id, repetitions.c.set_index)
+            ).all()  # fmt: skip
+        recorder = SessionRecorder(self, session_id, int(row.patient_id), performed, {r.exercise_id: r.kind for r in rows})
+        recorder._rep_counts = {(ex, int(set_index)): int(n) for ex, set_index, n in counts}
+        return recorder
+
+    def reopen(self, session_id: int) -> None:
+        """Mark a session open again (more is being recorded into it)."""
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(sessions).where(sessions.c.id == session_id).values(status="open"))
+
+    def recording_stored(self, pseudonym: str, sha256: str, what: str) -> dt.datetime | None:
+        """When this recording (by checksum) was stored for ``what``, or None if never."""
+        with self.engine.connect() as conn:
+            patient = conn.execute(sa.select(patients.c.id).where(patients.c.pseudonym == pseudonym)).scalar()
+            if patient is None:
+                return None
+            return conn.execute(sa.select(recordings.c.at).where(
+                recordings.c.patient_id == patient, recordings.c.sha256 == sha256, recordings.c.what == what)).scalar()  # fmt: skip
+
+    def add_recording(self, pseudonym: str, sha256: str, what: str, *, at: dt.datetime, session_id: int | None) -> None:
+        """Remember that this recording was stored (so measuring it again stores nothing twice)."""
+        with self.engine.begin() as conn:
+            patient = self._patient_id(conn, pseudonym, create=True)
+            conn.execute(sa.insert(recordings).values(patient_id=patient, sha256=sha256, what=what, session_id=session_id, at=at))
 
     def record_next_morning(self, session_id: int, *, pain_nrs: int, new_tingling: bool = False) -> None:
         """Add the next-morning pain (and any new tingling or numbness) to a session."""
@@ -497,43 +558,51 @@ class SessionStore:
             ex_rows = conn.execute(
                 sa.select(exercises_performed).join(sessions).where(sessions.c.patient_id == patient).order_by(exercises_performed.c.id)
             ).all()
-            rep_counts = {
-                r.exercise_performed_id: r
-                for r in conn.execute(
-                    sa.select(
-                        repetitions.c.exercise_performed_id,
-                        sa.func.count().label("reps"),
-                        sa.func.coalesce(sa.func.sum(repetitions.c.hold_s), 0.0).label("hold_s"),
-                        sa.func.count(repetitions.c.within_criteria).label("measured"),
-                        sa.func.sum(sa.case((repetitions.c.within_criteria.is_(True), 1), else_=0)).label("good"),
-                    )
-                    .select_from(_REPS_JOIN)
-                    .where(sessions.c.patient_id == patient)
-                    .group_by(repetitions.c.exercise_performed_id)
-                ).all()
-            }  # fmt: skip
-            walks = {
-                r.exercise_performed_id: r
-                for r in conn.execute(
-                    sa.select(walking.c.exercise_performed_id, sa.func.sum(walking.c.minutes).label("minutes"), sa.func.sum(walking.c.metres).label("metres"))
-                    .select_from(_WALK_JOIN)
-                    .where(sessions.c.patient_id == patient)
-                    .group_by(walking.c.exercise_performed_id)
-                ).all()
-            }  # fmt: skip
+            rep_rows = conn.execute(
+                sa.select(
+                    repetitions.c.exercise_performed_id,
+                    repetitions.c.source,
+                    sa.func.count().label("reps"),
+                    sa.func.coalesce(sa.func.sum(repetitions.c.hold_s), 0.0).label("hold_s"),
+                    sa.func.count(repetitions.c.within_criteria).label("measured"),
+                    sa.func.sum(sa.case((repetitions.c.within_criteria.is_(True), 1), else_=0)).label("good"),
+                )
+                .select_from(_REPS_JOIN)
+                .where(sessions.c.patient_id == patient)
+                .group_by(repetitions.c.exercise_performed_id, repetitions.c.source)
+            ).all()
+            walk_rows = conn.execute(
+                sa.select(walking.c.exercise_performed_id, walking.c.source, sa.func.sum(walking.c.minutes).label("minutes"),
+                          sa.func.sum(walking.c.metres).label("metres"))
+                .select_from(_WALK_JOIN)
+                .where(sessions.c.patient_id == patient)
+                .group_by(walking.c.exercise_performed_id, walking.c.source)
+            ).all()  # fmt: skip
+        reps_by: dict[tuple[int, str], Any] = {(r.exercise_performed_id, r.source): r for r in rep_rows}
+        walks_by: dict[tuple[int, str], Any] = {(r.exercise_performed_id, r.source): r for r in walk_rows}
         by_session: dict[int, list[ExerciseDone]] = {}
         failures: dict[int, str] = {}
         for e in ex_rows:
             if e.note.startswith(FAILED_NOTE):
                 failures[e.session_id] = e.note[len(FAILED_NOTE) :]
-            reps, walk = rep_counts.get(e.id), walks.get(e.id)
             planned = Dose(sets=e.planned_sets, reps=e.planned_reps, hold_s=e.planned_hold_s, minutes=e.planned_minutes, metres=e.planned_metres)
-            by_session.setdefault(e.session_id, []).append(ExerciseDone(
-                exercise_id=e.exercise_id, planned=planned,
-                reps=int(reps.reps) if reps else 0, hold_s=float(reps.hold_s) if reps else 0.0,
-                minutes=float(walk.minutes) if walk else 0.0, metres=float(walk.metres) if walk else 0.0,
-                reps_measured=int(reps.measured) if reps else 0, reps_within_criteria=int(reps.good or 0) if reps else 0,
-            ))  # fmt: skip
+            measured = reps_by.get((e.id, "measured"))
+            candidates = []
+            for source in DOSE_SOURCES:  # measured first: it wins a tie
+                reps, walk = reps_by.get((e.id, source)), walks_by.get((e.id, source))
+                if reps is None and walk is None:
+                    continue
+                candidates.append(ExerciseDone(
+                    exercise_id=e.exercise_id, planned=planned,
+                    reps=int(reps.reps) if reps else 0, hold_s=float(reps.hold_s) if reps else 0.0,
+                    minutes=float(walk.minutes) if walk else 0.0, metres=float(walk.metres) if walk else 0.0,
+                    reps_measured=int(measured.measured) if measured else 0, reps_within_criteria=int(measured.good or 0) if measured else 0,
+                    dose_source=source,
+                ))  # fmt: skip
+            # Measured and logged dose are kept apart, never added (the same walk may be both logged and recorded):
+            # the session's dose is the larger of the two, and says which it is.
+            done = max(candidates, key=lambda c: c.done, default=ExerciseDone(exercise_id=e.exercise_id, planned=planned))
+            by_session.setdefault(e.session_id, []).append(done)
         return tuple(
             StoredSession(
                 id=r.id, status=r.status, ended_at=r.ended_at, dose_pct=r.dose_pct, failure=failures.get(r.id, "") if r.status == "failed" else "",
@@ -568,7 +637,7 @@ class SessionStore:
         return tuple(
             StoredRepetition(exercise_id=r.exercise_id, set_index=r.set_index, rep_index=r.rep_index, recorded_at=r.recorded_at,
                              t_start_s=r.t_start_s, t_end_s=r.t_end_s, hold_s=r.hold_s, within_criteria=r.within_criteria,
-                             faults=tuple(f for f in r.faults.split(",") if f), metrics=metrics.get(r.id, {}))  # fmt: skip
+                             faults=tuple(f for f in r.faults.split(",") if f), metrics=metrics.get(r.id, {}), source=r.source)  # fmt: skip
             for r in rows
         )
 
@@ -643,8 +712,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _insert_measurement(conn: Connection, patient: int, session_id: int | None, name: str, value: float, at: dt.datetime, side: str) -> int:
-    if not name or not name.replace("_", "").isalnum() or "_" not in name:
-        raise InvalidDataError(f"'{name}' is not a measurement name", where="measurement", fix="use a name ending with its unit, e.g. slr_right_deg or walking_m")
+    # One vocabulary (program.measurements): legacy names are stored under their registered name and side.
+    name, side = canonical(name, side)
+    check_measurement(name, side)
     if value != value:  # NaN
         raise InvalidDataError(f"the measurement '{name}' is not a number", where="measurement")
     values = dict(patient_id=patient, session_id=session_id, at=at, name=name, value=float(value), side=side)
@@ -654,6 +724,12 @@ def _insert_measurement(conn: Connection, patient: int, session_id: int | None, 
 _METRIC_SUFFIXES = ("_deg", "_s", "_m", "_pct")
 FAILED_NOTE = "failed: "
 """Prefix of the exercise note that holds why a failed session measured nothing."""
+DOSE_SOURCES = ("measured", "logged")
+
+
+def _check_source(source: str) -> None:
+    if source not in DOSE_SOURCES:
+        raise InvalidDataError(f"unknown dose source '{source}'", where="source", fix="'measured' or 'logged'")
 
 
 class MeasuredRepetition(Protocol):
@@ -672,11 +748,12 @@ class MeasuredRepetition(Protocol):
 class SessionRecorder:
     """Writes one session as it happens; every call is committed before it returns."""
 
-    def __init__(self, store: SessionStore, session_id: int, patient_id: int, performed: Mapping[str, int]) -> None:
+    def __init__(self, store: SessionStore, session_id: int, patient_id: int, performed: Mapping[str, int], kinds: Mapping[str, str] | None = None) -> None:
         self.store = store
         self.session_id = session_id
         self._patient_id = patient_id
         self._performed = dict(performed)
+        self._kinds = dict(kinds or {})
         self._rep_counts: dict[tuple[str, int], int] = {}
         self.closed = False
 
@@ -684,6 +761,18 @@ class SessionRecorder:
     def repetitions_recorded(self) -> int:
         """How many repetitions (or holds) this recorder has committed."""
         return sum(self._rep_counts.values())
+
+    def planned_exercises(self) -> tuple[str, ...]:
+        """The exercise ids planned in this session, in plan order."""
+        return tuple(self._performed)
+
+    def kind_of(self, exercise_id: str) -> str | None:
+        """The kind of a planned exercise (None if unknown)."""
+        return self._kinds.get(exercise_id)
+
+    def next_set_index(self, exercise_id: str) -> int:
+        """The set number after the last one recorded for ``exercise_id`` in this session (1 for the first)."""
+        return 1 + max((s for ex, s in self._rep_counts if ex == exercise_id), default=0)
 
     def _performed_id(self, exercise_id: str) -> int:
         if self.closed:
@@ -705,19 +794,22 @@ class SessionRecorder:
         within_criteria: bool | None = None,
         faults: Sequence[str] = (),
         metrics: Mapping[str, float] | None = None,
+        source: str = "measured",
     ) -> int:
         """Record one repetition (or one hold, with ``hold_s``) and commit it; returns its 1-based index within the set.
 
         ``within_criteria`` is None when form was not measured; ``faults`` are the measure's
-        fault names; ``metrics`` are plain numbers whose names end with their unit.
+        fault names; ``metrics`` are plain numbers whose names end with their unit;
+        ``source`` is 'measured' (camera or sensor) or 'logged' (the patient's own count).
         """
+        _check_source(source)
         performed = self._performed_id(exercise_id)
         key = (exercise_id, set_index)
         rep_index = self._rep_counts.get(key, 0) + 1
         with self.store.engine.begin() as conn:
             rep_id = _new_id(conn.execute(sa.insert(repetitions).values(
                 exercise_performed_id=performed, set_index=set_index, rep_index=rep_index, recorded_at=_now(), t_start_s=t_start_s,
-                t_end_s=t_end_s, hold_s=hold_s, within_criteria=within_criteria, faults=",".join(faults),
+                t_end_s=t_end_s, hold_s=hold_s, within_criteria=within_criteria, faults=",".join(faults), source=source,
             )))  # fmt: skip
             if metrics:
                 conn.execute(sa.insert(repetition_metrics), [dict(repetition_id=rep_id, name=name, value=float(value)) for name, value in metrics.items()])
@@ -741,13 +833,14 @@ class SessionRecorder:
         return self.add_repetition(exercise_id, set_index=set_index, t_start_s=rep.t_start_s, t_end_s=rep.t_end_s,
                                    within_criteria=not rep.faults, faults=tuple(rep.faults), metrics=metrics)  # fmt: skip
 
-    def add_walking(self, exercise_id: str, *, minutes: float, metres: float = 0.0) -> None:
-        """Record a walking bout (minutes and metres) and commit it."""
+    def add_walking(self, exercise_id: str, *, minutes: float, metres: float = 0.0, source: str = "measured") -> None:
+        """Record a walking bout (minutes and metres; ``source`` 'measured' by a sensor or 'logged' by the patient) and commit it."""
+        _check_source(source)
         performed = self._performed_id(exercise_id)
         if minutes < 0 or metres < 0:
             raise InvalidDataError(f"walking minutes and metres must not be negative (got {minutes}, {metres})", where=f"session {self.session_id}")
         with self.store.engine.begin() as conn:
-            conn.execute(sa.insert(walking).values(exercise_performed_id=performed, recorded_at=_now(), minutes=minutes, metres=metres))
+            conn.execute(sa.insert(walking).values(exercise_performed_id=performed, recorded_at=_now(), minutes=minutes, metres=metres, source=source))
 
     def add_measurement(self, name: str, value: float, *, side: str = "", at: dt.datetime | None = None) -> int:
         """Record a measurement taken in this session (e.g. slr_right_deg, walking_pain_free_m) and commit it."""
@@ -769,10 +862,12 @@ class SessionRecorder:
         self.closed = True
 
     def close(self, *, pain_after: int | None = None, new_tingling: bool = False, ended_at: dt.datetime | None = None) -> None:
-        """Mark the session closed with the pain right after it (NRS 0-10)."""
+        """Mark the session closed with the pain right after it (NRS 0-10; a pain already stored stays when none is given)."""
         if pain_after is not None and not 0 <= pain_after <= 10:
             raise InvalidDataError(f"pain must be 0 to 10, got {pain_after}", where="pain_after")
+        values: dict[str, Any] = dict(status="closed", ended_at=ended_at or _now(), new_tingling=sessions.c.new_tingling | sa.literal(new_tingling))
+        if pain_after is not None:
+            values["pain_after"] = pain_after
         with self.store.engine.begin() as conn:
-            conn.execute(sa.update(sessions).where(sessions.c.id == self.session_id).values(
-                status="closed", ended_at=ended_at or _now(), pain_after=pain_after, new_tingling=new_tingling))  # fmt: skip
+            conn.execute(sa.update(sessions).where(sessions.c.id == self.session_id).values(**values))
         self.closed = True
