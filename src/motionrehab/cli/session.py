@@ -161,13 +161,14 @@ def session(patient_arg: str | None, camera: int | None, source_path: Path | Non
         check_pseudonym(patient_arg, where="--patient")
     at = _parse_at(at_text)
     answers = parse_answers(checkin_answers)
-    # display, overlay name, model and source are checked before anything is asked or stored
+    # a prescription file (and its patient), then display, overlay name, model and source are checked before anything is asked or stored
+    from_file = _prescription(None, patient_arg, prescription_path) if prescription_path is not None else None
     warning = preflight_session(camera=camera, source_path=source_path, pose_model=pose_model, headless=headless, overlay_path=overlay_path, force=force)
     if warning:
         click.echo(f"warning: {warning}", err=True)
     store = open_store(store_url)
     try:
-        prescription = _prescription(store, patient_arg, prescription_path)
+        prescription = from_file or _prescription(store, patient_arg, prescription_path)
         patient = patient_arg or prescription.patient
         _run(store, prescription, patient, at, answers, camera=camera, source_path=source_path, headless=headless, exercise_id=exercise_id,
              overlay_path=overlay_path, rest_s=rest_s, speak=speak, every_frame=every_frame, pose_model=pose_model)  # fmt: skip
