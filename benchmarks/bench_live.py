@@ -13,7 +13,11 @@ Target (issue 10): median added latency < one frame period (33.3 ms), bounded me
 (the slot holds one frame; the measure's buffer is bounded; RSS is printed at the start
 and end of the run).
 
-Run: .venv/bin/python benchmarks/bench_live.py [--seconds 60] [--size 360x640|native]
+Speed: by default the session's follower looks for two people until the patient is known to
+be alone, then follows them with a one-person model (live.follower), as `motionrehab session`
+does; ``--two-person`` keeps looking for two people on every frame (the earlier behaviour).
+
+Run: .venv/bin/python benchmarks/bench_live.py [--seconds 60] [--size 360x640|native] [--two-person]
 """
 
 from __future__ import annotations
@@ -68,10 +72,10 @@ def back_and_forth(size: tuple[int, int] | None, seconds: float) -> Iterator[tup
         del frames
 
 
-def run(seconds: float, size: tuple[int, int] | None) -> dict[str, Any]:
+def run(seconds: float, size: tuple[int, int] | None, *, two_person: bool = False) -> dict[str, Any]:
     model = resolve_pose_model(None)
     rss_start = rss_mb()
-    with PoseEstimator(model.path, num_poses=2) as estimator:
+    with PoseEstimator(model.path, num_poses=2) as estimator, PoseEstimator(model.path, num_poses=1) as single:
         rss_at: dict[int, float] = {}
 
         def sample_memory(_image: NDArray[np.uint8], t_s: float) -> None:
@@ -79,7 +83,8 @@ def run(seconds: float, size: tuple[int, int] | None) -> dict[str, Any]:
             if minute not in rss_at:
                 rss_at[minute] = rss_mb()
 
-        loop = ExerciseLoop(estimator, exercise_id="hinge", sets=1000, reps_per_set=10, criteria=HingeCriteria(), frame_rate_hz=FPS, on_frame=sample_memory)
+        loop = ExerciseLoop(estimator, exercise_id="hinge", sets=1000, reps_per_set=10, criteria=HingeCriteria(), frame_rate_hz=FPS, on_frame=sample_memory,
+                            single=None if two_person else single)  # fmt: skip
         result = run_exercise(loop, paced(back_and_forth(size, seconds)))
     stats = result.stats
     added = stats.added_latency_ms
@@ -104,14 +109,17 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--size", default="360x640", help="WIDTHxHEIGHT, or 'native' (1080x1920)")
+    parser.add_argument("--two-person", action="store_true", help="look for two people on every frame (no one-person follower)")
     args = parser.parse_args(argv)
     if not CLIP.is_file():
         print(f"skipped: {CLIP} not found")
         return 0
     size = None if args.size == "native" else tuple(int(v) for v in args.size.split("x"))
-    r = run(args.seconds, size)  # type: ignore[arg-type]
+    r = run(args.seconds, size, two_person=args.two_person)  # type: ignore[arg-type]
     period = 1000.0 / FPS
-    print(f"source: {CLIP.name} back and forth at {FPS:g} fps, {args.size}, {args.seconds:g} s of media time")
+    print(f"source: {CLIP.name} back and forth at {FPS:g} fps, {args.size}, {args.seconds:g} s of media time, "
+          f"{'two people looked for on every frame' if args.two_person else 'one-person follower once the patient is alone'}")
+    print(f"share of frames analysed: {100 * r['analysed'] / max(r['frames'], 1):.0f} %")
     print("| frames | analysed | dropped | latency median / p95 ms | inference median ms | added median / p95 / max ms | measure buffer | RSS start -> end MB |")
     print("|---|---|---|---|---|---|---|---|")
     print(f"| {r['frames']:.0f} | {r['analysed']:.0f} | {r['dropped']:.0f} ({100 * r['dropped'] / max(r['frames'], 1):.1f} %) "

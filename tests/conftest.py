@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/stick_figure.py and other shared helpers
@@ -39,3 +40,11 @@ def pose_model_path() -> Path:
     if not path.is_file():
         pytest.skip(f"pose model not found at {path} (set MOTIONREHAB_POSE_MODEL)")
     return path
+
+
+# Hypothesis: CI runs the same examples every time (derandomized, no example database), so
+# a red CI run is the code's fault and replays exactly; locally the search stays random and
+# remembers what failed. HYPOTHESIS_PROFILE picks a profile explicitly.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"))

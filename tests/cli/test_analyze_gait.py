@@ -31,11 +31,27 @@ def test_text_output_and_placement_override(tmp_path, capsys):
     assert "Strides: 6" in text and "Distance: 8." in text
 
 
-def test_video_input_says_to_run_pose_first(tmp_path, capsys):
+def test_unreadable_video_is_a_clear_error_not_advice_to_run_pose_first(tmp_path, capsys):
     video = tmp_path / "walk.mp4"
     video.write_bytes(b"\x00")
     assert main(["analyze", "gait", str(video)]) == 2
-    assert "motionrehab pose" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "motionrehab pose" not in err and "Traceback" not in err
+    assert "walk.mp4" in err
+
+
+@pytest.mark.slow
+def test_video_is_analysed_directly(shared_data, pose_model_path, capsys):
+    """A real clip (Pose2Sim, one lunge, no walk): the pose model runs on it and the gait analysis answers."""
+    video = shared_data / "pose2sim" / "Demo_SinglePerson" / "cam01.mp4"
+    status = main(["analyze", "gait", str(video), "--pose-model", str(pose_model_path), "--json"])
+    captured = capsys.readouterr()
+    assert "person: cam01.mp4" in captured.err
+    assert "motionrehab pose" not in captured.err and "Traceback" not in captured.err
+    if status == 0:
+        assert json.loads(captured.out)["steps"] <= 2  # one lunge is at most one step each way
+    else:
+        assert status == 2 and "cam01.mp4" in captured.err
 
 
 def test_unreadable_csv_is_a_clear_error(tmp_path, capsys):

@@ -67,7 +67,8 @@ class _closing:
 
 
 @pytest.mark.realdata
-def test_headless_session_on_a_real_clip_records_each_rep(tmp_path, capsys, shared_data, pose_model_path):
+def test_headless_session_on_an_oblique_real_clip_says_turn_and_counts_no_lunge_as_a_hinge(tmp_path, capsys, shared_data, pose_model_path):
+    """Pose2Sim cam01 films a lunge from the front-left, above (data README sec. 4): the set-up says to turn, no rep is counted."""
     store = tmp_path / "store.db"
     overlay = tmp_path / "overlay.mp4"
     video = shared_data / "pose2sim" / "Demo_SinglePerson" / "cam01.mp4"
@@ -77,26 +78,19 @@ def test_headless_session_on_a_real_clip_records_each_rep(tmp_path, capsys, shar
     captured = capsys.readouterr()
     assert status == 0, captured.err
     events = _lines(captured.out)
-    assert [e["event"] for e in events] == ["checkin", "plan", "session_open", "setup", "rep", "end", "session_closed"]
+    assert [e["event"] for e in events] == ["checkin", "plan", "session_open", "setup", "unusable_view", "end", "session_closed"]
     plan = events[1]
     assert [x["id"] for x in plan["exercises"] if x["camera_guided"]] == ["hinge"]
-    rep = events[4]
-    assert rep["set"] == 1 and rep["rep_in_set"] == 1
-    assert rep["repetition"]["faults"] == ["knees_forward", "rushed_eccentric"]
-    assert rep["message"] == rep["repetition"]["cue"]
+    setup = events[3]
+    assert "at an angle" in setup["message"] and "side faces the camera" in setup["message"]
     closed = events[-1]
-    assert closed["repetitions"] == 1 and closed["frames_analysed"] == 100 and closed["frames_dropped"] == 0 and closed["pain_after"] == 4
+    assert closed["repetitions"] == 0 and closed["frames_analysed"] == 100 and closed["frames_dropped"] == 0 and closed["pain_after"] == 4
     assert stat.S_IMODE(overlay.stat().st_mode) == 0o600
     written = cv2.VideoCapture(str(overlay))
     assert int(written.get(cv2.CAP_PROP_FRAME_COUNT)) == 100 and written.get(cv2.CAP_PROP_FPS) == pytest.approx(60.0)
     written.release()
     with _closing(SessionStore(f"sqlite:///{store}")) as opened:
-        (session,) = opened.stored_sessions("P-7F3A2C")
-        reps = opened.repetitions(closed["session_id"])
-        assert len(reps) == 1
-        assert reps[0].within_criteria is False
-        assert session.status == "closed" and session.log.pain_after == 4
-        assert reps[0].metrics["peak_hip_flexion_deg"] > 40.0
+        assert opened.repetitions(closed["session_id"]) == ()
 
 
 @pytest.mark.realdata

@@ -62,3 +62,20 @@ def test_person_missing_entirely():
     advice = check_camera_setup(np.full((10, 33, 2), np.nan), np.zeros((10, 33)), W, H)
     assert not advice.ok and advice.view == "unknown"
     assert any("whole body is not in view" in a for a in advice.advice)
+
+
+def test_world_landmarks_name_the_view_from_the_body_yaw_at_any_camera_height():
+    """Synthetic hinge sets filmed from a camera 1.6 m up looking down (where the image ratio misleads)."""
+    import pytest
+
+    from motionrehab.synth.camera import PinholeCamera, Realism
+    from motionrehab.synth.exercises import hip_hinge_set
+
+    expected = {0.0: "side", 15.0: "side", 40.0: "oblique", 55.0: "oblique", 80.0: "frontal", 100.0: "frontal", 140.0: "oblique", 180.0: "side"}
+    for camera_yaw, view in expected.items():
+        track = hip_hinge_set(1, camera=PinholeCamera(yaw_deg=camera_yaw, height_m=1.6), realism=Realism(), seed=3).track
+        advice = check_camera_setup(track.landmarks_px, track.visibility, track.image_width_px, track.image_height_px, world_m=track.world_m)
+        assert advice.view == view, (camera_yaw, advice.body_yaw_deg)
+        assert advice.body_yaw_deg == pytest.approx(90.0 - abs(((camera_yaw + 90.0) % 180.0) - 90.0), abs=5.0)
+        if view == "oblique":
+            assert any("at an angle" in a and "side faces the camera" in a for a in advice.advice)

@@ -1,7 +1,8 @@
 """`motionrehab analyze gait INPUT`: steps, cadence, strides and walking distance.
 
-INPUT is a pose-track CSV or Parquet file (side-view video already run through `motionrehab pose`), an
-inertial CSV (named columns with units, see docs/gait.md), a folder of inertial CSVs
+INPUT is a side-view video (run through the pose model here), a pose-track CSV or Parquet
+file (a video already run through `motionrehab pose`), an inertial CSV (named columns with
+units, see docs/gait.md), a folder of inertial CSVs
 (one per sensor), gaitmap's foot-IMU CSV, a mobgap trial folder or an Android
 accelerometer CSV. The analysis itself is in motionrehab.measures.gait_*.
 """
@@ -82,14 +83,16 @@ def _write_outputs(result: GaitResult, out_dir: Path) -> list[Path]:
 
 def read_walk(input_path: Path, *, sensor_placement: str | None = None, side: str | None = None, height_m: float | None = None,
               px_per_m: float | None = None, leg_length_m: float | None = None, pain_onset_s: float | None = None,
-              treadmill_speed_m_s: float | None = None) -> GaitResult:  # fmt: skip
-    """Analyse the walk in INPUT (pose-track CSV or inertial recording; module docstring)."""
+              treadmill_speed_m_s: float | None = None, pose_model: Path | None = None) -> GaitResult:  # fmt: skip
+    """Analyse the walk in INPUT (video, pose-track file or inertial recording; module docstring)."""
     if input_path.suffix.lower() in VIDEO_SUFFIXES:
-        raise InputFileError(
-            "video input needs pose estimation first",
-            where=str(input_path),
-            fix=f"run `motionrehab pose {input_path} --out poses.csv`, then `motionrehab analyze gait poses.csv`",
-        )
+        from motionrehab.cli.inputs import patient_track
+        from motionrehab.measures.gait_video import analyze_video_gait
+
+        patient = patient_track(str(input_path), pose_model=pose_model)
+        click.echo(f"person: {patient.description}", err=True)
+        return analyze_video_gait(patient.track, height_m=height_m, px_per_m=px_per_m,
+                                  treadmill_speed_m_s=treadmill_speed_m_s, pain_onset_s=pain_onset_s)  # fmt: skip
     if _is_pose_csv(input_path) or input_path.suffix.lower() in (".parquet", ".pq"):
         from motionrehab.capture.pose_parquet import read_pose_file
         from motionrehab.measures.gait_video import analyze_video_gait
@@ -118,6 +121,7 @@ def read_walk(input_path: Path, *, sensor_placement: str | None = None, side: st
 @click.option("--leg-length-m", type=Quantity(0.3, 1.5, "m"), help="Leg length / lower-back sensor height (inverted pendulum).")
 @click.option("--pain-onset-s", type=Quantity(0, 86_400, "s"), help="Time of pain onset (s): reports walking tolerance.")
 @click.option("--treadmill-speed-m-s", type=Quantity(0, 10, "m/s", open_low=True), help="Treadmill belt speed (video on a treadmill).")
+@click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video input.")
 @click.option("--pain-free", is_flag=True, help="With --patient: no pain during the walk (its walking tolerance is the whole walk).")
 @click.option("--exercise", "exercise_id", default=None, help="With --patient: the prescribed walk this counts for (default: today's walking exercise).")
 @for_patient
@@ -132,13 +136,15 @@ def gait(
     leg_length_m: float | None,
     pain_onset_s: float | None,
     treadmill_speed_m_s: float | None,
+    pose_model: Path | None,
     pain_free: bool,
     exercise_id: str | None,
     patient_link: PatientLink,
 ) -> None:
     """Steps, cadence, strides, symmetry, distance and walking tolerance from a walk."""
     result = read_walk(input_path, sensor_placement=sensor_placement, side=side, height_m=height_m, px_per_m=px_per_m,
-                       leg_length_m=leg_length_m, pain_onset_s=pain_onset_s, treadmill_speed_m_s=treadmill_speed_m_s)  # fmt: skip
+                       leg_length_m=leg_length_m, pain_onset_s=pain_onset_s, treadmill_speed_m_s=treadmill_speed_m_s,
+                       pose_model=pose_model)  # fmt: skip
     if pain_free and pain_onset_s is not None:
         raise InputFileError("give either --pain-onset-s or --pain-free", where="analyze gait")
     if out_dir is not None:

@@ -37,6 +37,8 @@ COMMANDS = {
     "today": "motionrehab.cli.today:today",
     "batch": "motionrehab.cli.batch:batch",
     "migrate": "motionrehab.cli.migrate:migrate",
+    "serve": "motionrehab.cli.serve:serve",
+    "clinician": "motionrehab.cli.clinician:clinician",
 }
 
 

@@ -7,14 +7,23 @@ counting twice; a minimum duration drops twitches; an excursion much shallower t
 expected depth is kept but marked ``partial`` (not counted as a repetition done).
 
 Phases. Lowering (eccentric), pause at the turning point, and return (concentric) are
-timed from movement onset to the turning point and back, the way a clinician times
-tempo. Human point-to-point movements follow a minimum-jerk profile (Flash & Hogan 1985,
-J Neurosci 5:1688): x(t) = a + (b - a) s((t - t0) / T), s(tau) = 10 tau^3 - 15 tau^4 + 6 tau^5.
-Each sample of a ramp between 10 % and 90 % of its travel is mapped to its tau by
-inverting s, and a straight-line fit of t on tau gives the onset t0 and the duration T
-of the movement. That uses the whole ramp rather than the few samples where the signal
-barely leaves rest, so it is exact on noise-free minimum-jerk motion and robust to
-landmark noise, where threshold crossings near rest would be late by tenths of a second.
+timed from movement onset to the turning point and back, the way a clinician times tempo:
+a phase boundary is where the movement starts or stops, i.e. where the angle's speed leaves
+or comes back to zero (docs/phase-timing.md). Those instants cannot be read off a noisy
+signal by a threshold: the angle leaves rest slowly, and how slowly depends on how the
+person moves. So the whole repetition is fitted with a movement model and the boundaries are
+where the fitted movements start and stop.
+
+By default the model is minimum jerk (Flash & Hogan 1985, J Neurosci 5:1688):
+x(t) = a + (b - a) s((t - t0) / T), s(tau) = 10 tau^3 - 15 tau^4 + 6 tau^5; each ramp between
+10 % and 90 % of its travel gives a first guess (``fit_ramp``: tau by inverting s, a line of
+t on tau), then every sample of the repetition is fitted. It is exact on minimum-jerk motion
+and biased on other profiles (a steady "counted" lowering reads up to 1-2 s long, a raised
+cosine 0.5-0.7 s; docs/phase-timing.md). ``free_shape=True`` fits the shape as well
+(``MovementShape``: a bell-shaped speed, skewed or not, with or without a steady-speed
+plateau, a family holding minimum jerk, raised cosine, constant speed and fast-start
+movements), exact on noise-free motion of every such profile but not yet within 0.25 s
+under landmark noise.
 
 Live use. ``RepetitionSegmenter`` takes one sample at a time and returns each repetition
 as soon as it has settled back at rest; ``segment_repetitions`` feeds a whole recording
@@ -23,12 +32,16 @@ through the same segmenter, so live and offline give the same repetitions.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize
 from scipy.signal import find_peaks
+from scipy.special import betainc
+
+from motionrehab.signals.filters import lowpass_zero_phase
 
 FloatArray = NDArray[np.float64]
 
@@ -75,26 +88,89 @@ def fit_ramp(t_s: FloatArray, values: FloatArray, start_level: float, end_level:
     return Ramp(t_onset_s=float(intercept), duration_s=float(slope))
 
 
-def repetition_profile(t_s: FloatArray, onset_s: float, eccentric_s: float, pause_s: float, concentric_s: float, turning: float, rest_before: float, rest_after: float) -> FloatArray:
-    """A whole repetition: rest, minimum-jerk away, hold at the turning point, minimum-jerk back to rest."""
-    away = minimum_jerk((t_s - onset_s) / max(eccentric_s, 1e-3))
-    back = minimum_jerk((t_s - onset_s - eccentric_s - max(pause_s, 0.0)) / max(concentric_s, 1e-3))
+@dataclass(frozen=True)
+class MovementShape:
+    """The shape of one movement between two levels: a bell-shaped speed with an optional plateau.
+
+    The speed is a beta-function bell, tau^(a-1) (1 - tau)^(b-1) on [0, 1 - plateau],
+    averaged over a window of width ``plateau`` (the share of the movement spent near a
+    steady speed). This one family holds the shapes people move with: a = b = 3 is minimum
+    jerk (Flash & Hogan 1985), a = b near 2 a raised cosine, a = b = 1 with a plateau a
+    steady "counted" speed with short accelerations, a != b a skewed movement (a fast start
+    and a slow approach when a < b). Its position at tau = 0 and 1 is exactly the start and
+    end level, with zero speed there for a, b > 1, so the fitted onset and end are where the
+    movement starts and stops, whatever its shape.
+    """
+
+    a: float = 3.0
+    b: float = 3.0
+    plateau: float = 0.0
+
+
+MINIMUM_JERK_SHAPE = MovementShape(3.0, 3.0, 0.0)
+
+#: shape bounds of the fit: a, b in [0.8, 8] (from near-constant speed to a very slow
+#: start or end); plateau from none to 90 % of the movement
+_SHAPE_LOWER = (math.log(0.8), math.log(0.8), 0.01)
+_SHAPE_UPPER = (math.log(8.0), math.log(8.0), 0.9)
+#: the fit's weak prior on the shape (log a, log b ~ log 2.5 +- log 2.5, plateau ~ 0 +- 0.5):
+#: it only decides where the samples cannot (the slow ends of a movement under noise)
+_SHAPE_PRIOR = (math.log(2.5), math.log(2.5), 0.0)
+_SHAPE_PRIOR_SD = (math.log(2.5), math.log(2.5), 0.5)
+
+
+def _integrated_beta(y: FloatArray, a: float, b: float) -> FloatArray:
+    """Integral from 0 to y of the regularised incomplete beta I_u(a, b) du (1 per unit past 1)."""
+    yc = np.clip(y, 0.0, 1.0)
+    inside = yc * betainc(a, b, yc) - a / (a + b) * betainc(a + 1.0, b, yc)
+    return np.asarray(np.where(y > 1.0, b / (a + b) + (y - 1.0), np.where(y < 0.0, 0.0, inside)), dtype=np.float64)
+
+
+def movement_progress(tau: FloatArray, shape: MovementShape = MINIMUM_JERK_SHAPE) -> FloatArray:
+    """Progress in [0, 1] at normalised time ``tau`` of a movement of ``shape`` (0 before, 1 after)."""
+    tau = np.asarray(tau, dtype=np.float64)
+    if shape.plateau < 1e-4:
+        return np.asarray(betainc(shape.a, shape.b, np.clip(tau, 0.0, 1.0)), dtype=np.float64)
+    bell = 1.0 - shape.plateau
+    # position = the bell's progress averaged over the plateau window (a moving average of
+    # the speed), in closed form through the integral of the incomplete beta function
+    upper = bell * _integrated_beta(tau / bell, shape.a, shape.b)
+    lower = bell * _integrated_beta((tau - shape.plateau) / bell, shape.a, shape.b)
+    return np.asarray(np.clip((upper - lower) / shape.plateau, 0.0, 1.0), dtype=np.float64)
+
+
+def repetition_profile(
+    t_s: FloatArray, onset_s: float, eccentric_s: float, pause_s: float, concentric_s: float, turning: float, rest_before: float, rest_after: float,
+    away_shape: MovementShape = MINIMUM_JERK_SHAPE, back_shape: MovementShape = MINIMUM_JERK_SHAPE,
+) -> FloatArray:  # fmt: skip
+    """A whole repetition: rest, a movement away, a hold at the turning point, a movement back to rest.
+
+    ``away_shape`` and ``back_shape`` are the two movements' shapes (default minimum jerk).
+    """
+    away = movement_progress((t_s - onset_s) / max(eccentric_s, 1e-3), away_shape)
+    back = movement_progress((t_s - onset_s - eccentric_s - max(pause_s, 0.0)) / max(concentric_s, 1e-3), back_shape)
     return np.asarray(rest_before + (turning - rest_before) * away - (turning - rest_after) * back)
 
 
 def fit_repetition(
-    t_s: FloatArray, values: FloatArray, rest_before: float, rest_after: float, rise: Ramp, fall: Ramp, turning: float, *, free_rest: bool = False
+    t_s: FloatArray, values: FloatArray, rest_before: float, rest_after: float, rise: Ramp, fall: Ramp, turning: float, *, free_rest: bool = False,
+    free_shape: bool = False, lowpass_hz: float | None = None,
 ) -> tuple[float, float, float, float] | None:
     """Least-squares fit of ``repetition_profile`` to every sample of a repetition.
 
     Starts from the two ramps' line fits; returns (onset, eccentric, pause, concentric)
-    seconds, or None when the fit fails. Using all samples (both ramps, the hold, the
-    turning level as a free parameter) times the slow approach to the turning point far
-    better under landmark noise than the ramps' own samples, or the noisy extreme, can.
+    seconds, or None when the fit fails. By default the movements are minimum jerk (exact on
+    minimum-jerk motion, biased on others: see the module docstring); with ``free_shape`` their
+    shape is fitted too (``fit_repetition_free_shape``). Using all samples (both ramps, the
+    hold, the turning level as a free parameter) times the slow approach to the turning point
+    far better under landmark noise than the ramps' own samples, or the noisy extreme, can.
     With ``free_rest`` the two rest levels are fitted too (the samples must include rest
     before and after): a rest level off by 1 % of the amplitude would otherwise move the
-    cubic onset of a minimum-jerk movement by about 10 % of its duration.
+    cubic onset of a minimum-jerk movement by about 10 % of its duration. ``lowpass_hz``
+    (free shape only): the zero-phase low-pass the samples went through.
     """
+    if free_shape:
+        return fit_repetition_free_shape(t_s, values, rest_before, rest_after, rise, fall, turning, free_rest=free_rest, lowpass_hz=lowpass_hz)
     finite = np.isfinite(values)
     if finite.sum() < 8:
         return None
@@ -118,6 +194,81 @@ def fit_repetition(
     except (RuntimeError, ValueError):
         return None
     onset, eccentric, pause, concentric = (float(p) for p in params[:4])
+    return onset, eccentric, pause, concentric
+
+
+def fit_repetition_free_shape(
+    t_s: FloatArray, values: FloatArray, rest_before: float, rest_after: float, rise: Ramp, fall: Ramp, turning: float, *, free_rest: bool = False,
+    lowpass_hz: float | None = None,
+) -> tuple[float, float, float, float] | None:
+    """``fit_repetition`` with the movements' shape fitted too: timing that does not assume a profile.
+
+    The movements' shape (``MovementShape``, one for the lowering and the return: a person
+    moves both ways alike, and one shape found from both halves what noise can hide) is
+    fitted with their timing, so the onset and end of each are where the fitted movement
+    starts and stops whatever its profile (minimum jerk, raised cosine, steady counted speed,
+    skewed), under a weak prior on the shape. Exact on noise-free motion of any of these
+    profiles; under landmark noise not yet within 0.25 s (docs/phase-timing.md gives the
+    figures), which is why it is not the default.
+
+    ``lowpass_hz``: the cutoff of the zero-phase low-pass (signals.filters) the samples went
+    through, if any; the model goes through the same filter before it is compared (``t_s``
+    must then be uniformly sampled). A 1 Hz low-pass rounds the start and end of a 1-3 s
+    movement into a slower-looking shape, which a free shape would otherwise take for the
+    movement's own.
+    """
+    finite = np.isfinite(values)
+    if finite.sum() < 12:
+        return None
+    t, x = t_s[finite], values[finite]
+    rate_hz = 1.0 / float(np.median(np.diff(t_s))) if lowpass_hz is not None else 0.0
+    pause0 = max(fall.t_onset_s - rise.t_done_s, 0.0)
+    span = float(t[-1] - t[0])
+    amplitude = abs(turning - rest_before)
+    if amplitude <= 0:
+        return None
+    start_shape = (_SHAPE_PRIOR[0], _SHAPE_PRIOR[1], 0.3)  # a plateau away from its bound, where the fit can move it
+    p0 = [rise.t_onset_s, max(rise.duration_s, 0.1), pause0, max(fall.duration_s, 0.1), turning, *start_shape]
+    lower = [t[0] - 1.0, 0.05, 0.0, 0.05, turning - amplitude, *_SHAPE_LOWER]
+    upper = [t[-1], span + 1.0, span + 1.0, span + 1.0, turning + amplitude, *_SHAPE_UPPER]
+    if free_rest:
+        p0 += [rest_before, rest_after]
+        lower += [rest_before - 0.5 * amplitude, rest_after - 0.5 * amplitude]
+        upper += [rest_before + 0.5 * amplitude, rest_after + 0.5 * amplitude]
+    p0 = list(np.clip(p0, np.asarray(lower) + 1e-9, np.asarray(upper) - 1e-9))
+    prior = np.asarray(_SHAPE_PRIOR)
+    prior_sd = np.asarray(_SHAPE_PRIOR_SD)
+    # a low-passed signal has about 2 * cutoff / rate independent samples per sample: the
+    # data's weight against the prior counts those, not the (correlated) samples
+    independent = min(1.0, 2.0 * lowpass_hz / rate_hz) if lowpass_hz is not None else 1.0
+
+    def model_at(p: FloatArray) -> FloatArray:
+        before, after = (p[8], p[9]) if free_rest else (rest_before, rest_after)
+        away = MovementShape(math.exp(p[5]), math.exp(p[6]), p[7])
+        back = away  # one shape for the rep's two movements (see the docstring)
+        if lowpass_hz is None:
+            return repetition_profile(t, p[0], p[1], p[2], p[3], p[4], before, after, away, back)
+        model = repetition_profile(t_s, p[0], p[1], p[2], p[3], p[4], before, after, away, back)
+        return lowpass_zero_phase(model, rate_hz, lowpass_hz)[finite]
+
+    def solve(start: list[float], weight: float) -> optimize.OptimizeResult | None:
+        def residuals(p: FloatArray) -> FloatArray:
+            return np.concatenate([weight * (model_at(p) - x), (p[5:8] - prior) / prior_sd])
+
+        try:
+            result = optimize.least_squares(residuals, start, bounds=(lower, upper), x_scale="jac")
+        except (RuntimeError, ValueError):
+            return None
+        return result if result.success else None
+
+    # first with a token prior, to measure the noise as what the model leaves; then with the
+    # data weighed by that noise, so the prior decides only what the samples cannot
+    first = solve(p0, 1e3 / amplitude)
+    if first is None:
+        return None
+    noise = float(np.sqrt(np.mean((model_at(first.x) - x) ** 2)))
+    solution = solve(list(first.x), math.sqrt(independent) / max(noise, 1e-4 * amplitude)) or first
+    onset, eccentric, pause, concentric = (float(p) for p in solution.x[:4])
     return onset, eccentric, pause, concentric
 
 
@@ -194,10 +345,16 @@ class RepetitionSegmenter:
             rest level and the start of the movement are looked for when a repetition starts.
         settle_s: after coming back below the exit threshold, wait at most this long for the
             signal to settle before the repetition is reported.
+        free_shape: time the phases with the movement's shape fitted (``fit_repetition``).
+        lowpass_hz: with ``free_shape``, the zero-phase low-pass cutoff the signal went
+            through, Hz (the fit filters its model the same way); None: unfiltered.
     """
 
-    def __init__(self, thresholds: RepetitionThresholds, *, direction: int = 1, lookback_s: float = 5.0, settle_s: float = 1.0) -> None:
+    def __init__(self, thresholds: RepetitionThresholds, *, direction: int = 1, lookback_s: float = 5.0, settle_s: float = 1.0,
+                 lowpass_hz: float | None = None, free_shape: bool = False) -> None:  # fmt: skip
         self.thresholds = thresholds
+        self.lowpass_hz = lowpass_hz
+        self.free_shape = free_shape
         self.direction = 1 if direction >= 0 else -1
         self.lookback_s = lookback_s
         self.settle_s = settle_s
@@ -304,7 +461,7 @@ class RepetitionSegmenter:
         fall = fit_ramp(t[i_peak_local:], x[i_peak_local:], peak, rest_after)
         if rise is None or fall is None:
             return None
-        fitted = fit_repetition(t, x, rest_before, rest_after, rise, fall, peak)
+        fitted = fit_repetition(t, x, rest_before, rest_after, rise, fall, peak, lowpass_hz=self.lowpass_hz, free_shape=self.free_shape)
         if fitted is None:
             onset, eccentric, pause, concentric = rise.t_onset_s, rise.duration_s, max(fall.t_onset_s - rise.t_done_s, 0.0), fall.duration_s
         else:
@@ -343,13 +500,17 @@ def thresholds_from_signal(values: FloatArray) -> RepetitionThresholds:
     return RepetitionThresholds.for_depth(max(depth, 1e-6))
 
 
-def segment_repetitions(t_s: FloatArray, values: FloatArray, thresholds: RepetitionThresholds | None = None, *, direction: int = 1) -> list[RepetitionPhases]:
+def segment_repetitions(
+    t_s: FloatArray, values: FloatArray, thresholds: RepetitionThresholds | None = None, *, direction: int = 1, lowpass_hz: float | None = None,
+    free_shape: bool = False,
+) -> list[RepetitionPhases]:
     """All repetitions in a recording, by feeding it through a RepetitionSegmenter.
 
     Without ``thresholds`` they come from the signal's range (``thresholds_from_signal``).
+    ``free_shape``, ``lowpass_hz``: as for ``RepetitionSegmenter``.
     """
     signal = np.asarray(values, dtype=np.float64)
-    segmenter = RepetitionSegmenter(thresholds or thresholds_from_signal(direction * signal), direction=direction)
+    segmenter = RepetitionSegmenter(thresholds or thresholds_from_signal(direction * signal), direction=direction, lowpass_hz=lowpass_hz, free_shape=free_shape)
     out = [rep for t, v in zip(np.asarray(t_s, dtype=np.float64), signal, strict=True) if (rep := segmenter.update(float(t), float(v)))]
     last = segmenter.finish()
     if last is not None:
@@ -394,18 +555,23 @@ def find_trial_peaks(t_s: FloatArray, values: FloatArray, *, min_prominence: flo
     return merged
 
 
-def retime_on(t_s: FloatArray, values: FloatArray, phases: RepetitionPhases, *, margin_s: float = 1.0) -> RepetitionPhases:
+def retime_on(
+    t_s: FloatArray, values: FloatArray, phases: RepetitionPhases, *, margin_s: float = 1.0, lowpass_hz: float | None = None, margin_before_s: float | None = None,
+    free_shape: bool = False,
+) -> RepetitionPhases:
     """The same repetition with its phases timed on another signal that moves with it.
 
     ``values`` (same direction as the repetition: increasing away from rest) is fitted with
-    ``repetition_profile`` over the repetition's window widened by ``margin_s``, starting
+    ``repetition_profile`` over the repetition's window widened by ``margin_s`` (before it by
+    ``margin_before_s`` when given: the rest before a rep is already seen), starting
     from ``phases``' timing. Used when a less noisy signal carries the movement (the hinge's
-    trunk inclination). Returns ``phases`` unchanged when the fit fails.
+    trunk inclination). ``free_shape``, ``lowpass_hz``: see ``fit_repetition``. Returns ``phases`` unchanged when the fit fails.
     """
     t = np.asarray(t_s, dtype=np.float64)
     x = np.asarray(values, dtype=np.float64)
-    inside = (t >= phases.t_start_s - margin_s) & (t <= phases.t_end_s + margin_s)
-    before = x[(t >= phases.t_start_s - margin_s) & (t <= phases.t_start_s)]
+    lead = margin_s if margin_before_s is None else margin_before_s
+    inside = (t >= phases.t_start_s - lead) & (t <= phases.t_end_s + margin_s)
+    before = x[(t >= phases.t_start_s - lead) & (t <= phases.t_start_s)]
     after = x[(t >= phases.t_end_s) & (t <= phases.t_end_s + margin_s)]
     if not (np.isfinite(before).any() and np.isfinite(after).any() and np.isfinite(x[inside]).sum() >= 8):
         return phases
@@ -415,7 +581,8 @@ def retime_on(t_s: FloatArray, values: FloatArray, phases: RepetitionPhases, *, 
         rest_after = rest_before  # back where it started, as in the segmenter
     rise = Ramp(phases.t_start_s, phases.eccentric_s)
     fall = Ramp(phases.t_bottom_end_s, phases.concentric_s)
-    fitted = fit_repetition(t[inside], x[inside], rest_before, rest_after, rise, fall, turning, free_rest=True)
+    fitted = fit_repetition(t[inside], x[inside], rest_before, rest_after, rise, fall, turning, free_rest=True, free_shape=free_shape,
+                            lowpass_hz=lowpass_hz)  # fmt: skip
     if fitted is None:
         return phases
     onset, eccentric, pause, concentric = fitted

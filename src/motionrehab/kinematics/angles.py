@@ -39,9 +39,32 @@ Angles, degrees (0 position; sign):
   of the ankle (knees travelling forward).
 - <side>_ankle_dorsiflexion_deg: foot (heel -> foot index) from the shank's perpendicular;
   0 neutral (foot at 90 deg to the shank); positive dorsiflexion (toes towards the shin).
+- hip_line_deviation_deg: the bend of the body at the hips away from the straight
+  shoulder-ankle line: the angle at the hip midpoint between hip -> shoulder mid and the
+  continuation of ankle mid -> hip mid; 0 when shoulders, hips and ankles are in one line;
+  positive when the hips lie on the ANTERIOR reference side of the shoulder-ankle line (true
+  up when lying: a pike in a plank; forward when standing: hips swayed forward), negative on
+  the other (a sagging plank). Plank and side-plank alignment.
+- body_line_elevation_deg: the ankle mid -> shoulder mid line from true horizontal; positive
+  with the shoulders higher (0 lying flat, about 10-15 in a forearm plank, 90 standing).
+- neck_inclination_deg: shoulder mid -> ear mid from true vertical; 0 with the ear above the
+  shoulder, positive with the ear forward (a forward head, or the neck flexing). Its
+  complement 90 - neck_inclination_deg stands in for the craniovertebral angle (horizontal to
+  the C7 -> tragus line; Yip, Chiu & Poon 2008, Man Ther 13:148), with the shoulder in
+  place of C7, which the pose model does not give: smaller by a few degrees than the CVA.
+- head_inclination_deg: shoulder mid -> the centroid of the 11 face landmarks (nose, eyes,
+  ears, mouth) from true vertical, positive forward. Moves with the neck's flexion like
+  neck_inclination_deg but averages 11 landmarks instead of 2 (a change of it is the neck's
+  movement; its level is not the CVA's).
 Frontal-view angles (image route only, person facing the camera):
 - pelvis_tilt_deg: left hip -> right hip line from true horizontal; positive when the
   right hip is lower.
+- <side>_knee_valgus_deg: the frontal-plane projection angle (FPPA; Willson & Davis 2008,
+  J Orthop Sports Phys Ther 38:606; Munro, Herrington & Carolan 2012, J Sport Rehabil
+  21:7): 180 - the hip-knee-ankle angle in the image, positive when the knee lies medial to
+  the hip -> ankle line (towards the other leg: valgus), negative lateral (varus). NaN when
+  the thigh's image length is under half the shank's (the thigh points at the camera, as
+  when sitting: the projection angle is then undefined).
 - trunk_lateral_lean_deg: trunk (hip mid -> shoulder mid) from true vertical in the
   frontal plane; positive leaning towards the person's right (lateral shift of the trunk).
 NaN wherever a landmark needed is missing.
@@ -105,13 +128,17 @@ class BodyFrame:
     lying: bool = False
 
 
-def body_frame_for(track: PoseTrack, calibration: CameraCalibration | None = None) -> BodyFrame:
-    """The body frame of a recording: roll from the calibration, facing from the feet, posture from the shanks."""
+def body_frame_for(track: PoseTrack, calibration: CameraCalibration | None = None, *, lying: bool | None = None) -> BodyFrame:
+    """The body frame of a recording: roll from the calibration, facing from the feet, posture from the body.
+
+    Lying (unless ``lying`` is given) when the shanks are nearer horizontal than vertical
+    (median over frames), or when the trunk is (within 30 deg of horizontal) with the hips
+    no higher than the knees: lying on the back with the knees bent (a bridge).
+    """
     roll = (calibration or NO_CALIBRATION).camera_roll_deg
     up_points = image_to_up(track.landmarks_px, roll)
-    shanks = np.concatenate([up_points[:, _idx(f"{s}_ankle")] - up_points[:, _idx(f"{s}_knee")] for s in SIDES])
-    shank_from_vertical = np.abs(np.degrees(np.arctan2(shanks[:, 0], -shanks[:, 1])))
-    lying = bool(np.nanmedian(shank_from_vertical) > 45.0) if np.isfinite(shank_from_vertical).any() else False
+    if lying is None:
+        lying = _looks_lying(up_points)
     if lying:
         # supine, the toes point up: orient by the body instead, feet towards +x (head at -x),
         # the same handedness as a standing person facing +x turned face up
@@ -120,6 +147,19 @@ def body_frame_for(track: PoseTrack, calibration: CameraCalibration | None = Non
         along = np.concatenate([up_points[:, _idx(f"{s}_foot_index")] - up_points[:, _idx(f"{s}_heel")] for s in SIDES])
     facing = np.nanmedian(along[:, 0]) if np.isfinite(along).any() else 1.0
     return BodyFrame(camera_roll_deg=roll, forward_sign=1.0 if not np.isfinite(facing) or facing >= 0 else -1.0, lying=lying)
+
+
+def _looks_lying(up_points: FloatArray) -> bool:
+    with np.errstate(invalid="ignore"):
+        shanks = np.concatenate([up_points[:, _idx(f"{s}_ankle")] - up_points[:, _idx(f"{s}_knee")] for s in SIDES])
+        if not np.isfinite(shanks).any():
+            return False
+        if np.nanmedian(np.abs(np.degrees(np.arctan2(shanks[:, 0], -shanks[:, 1])))) > 45.0:
+            return True
+        trunk = (up_points[:, _idx("left_shoulder")] + up_points[:, _idx("right_shoulder")] - up_points[:, _idx("left_hip")] - up_points[:, _idx("right_hip")]) / 2
+        trunk_from_vertical = np.degrees(np.arctan2(np.abs(trunk[:, 0]), trunk[:, 1]))
+        hips_over_knees = (up_points[:, _idx("left_hip"), 1] + up_points[:, _idx("right_hip"), 1] - up_points[:, _idx("left_knee"), 1] - up_points[:, _idx("right_knee"), 1]) / 2
+        return bool(np.nanmedian(np.abs(trunk_from_vertical - 90.0)) < 30.0 and np.nanmedian(hips_over_knees) <= 0.0)
 
 
 def to_body_frame(landmarks_px: FloatArray, frame: BodyFrame) -> FloatArray:
@@ -140,6 +180,21 @@ def sagittal_angles(points: FloatArray, lying: bool) -> dict[str, FloatArray]:
     normal = np.where((normal @ towards < 0)[:, None], -normal, normal)  # the anterior side
     head_and_shoulders = points[:, [_idx(name) for name in UPPER_BODY_LANDMARKS]].mean(axis=1)
     columns = {"trunk_inclination_deg": _from_vertical(-trunk_down), "upper_body_inclination_deg": _from_vertical(head_and_shoulders - hip_mid)}
+    ankle_mid = (points[:, _idx("left_ankle")] + points[:, _idx("right_ankle")]) / 2
+    legs_up = hip_mid - ankle_mid  # continued past the hip, the straight body line
+    reference = normal if not lying else np.broadcast_to(np.array([0.0, 1.0]), normal.shape)
+    # the reference side for the sign: anterior standing, true up lying (perpendicular to the legs' line)
+    legs_normal = np.stack([-legs_up[:, 1], legs_up[:, 0]], axis=-1)
+    legs_normal = np.where((np.sum(legs_normal * reference, axis=-1) < 0)[:, None], -legs_normal, legs_normal)
+    legs_normal = legs_normal / np.hypot(legs_normal[:, 0], legs_normal[:, 1])[:, None]
+    # the trunk turns away from the side the hips are displaced to
+    columns["hip_line_deviation_deg"] = -_signed(legs_up, -trunk_down, legs_normal)
+    body_line = shoulder_mid - ankle_mid
+    columns["body_line_elevation_deg"] = np.degrees(np.arctan2(body_line[:, 1], np.abs(body_line[:, 0])))
+    ear_mid = (points[:, _idx("left_ear")] + points[:, _idx("right_ear")]) / 2
+    columns["neck_inclination_deg"] = _from_vertical(ear_mid - shoulder_mid)
+    face = points[:, [_idx(name) for name in UPPER_BODY_LANDMARKS if not name.endswith("shoulder")]].mean(axis=1)
+    columns["head_inclination_deg"] = _from_vertical(face - shoulder_mid)
     for side in SIDES:
         hip, knee, ankle = (points[:, _idx(f"{side}_{j}")] for j in ("hip", "knee", "ankle"))
         heel, toe = points[:, _idx(f"{side}_heel")], points[:, _idx(f"{side}_foot_index")]
@@ -166,7 +221,23 @@ def frontal_angles(points_up: FloatArray) -> dict[str, FloatArray]:
     # true horizontal towards the person's right (the side the right hip is on), not the tilted hip line
     rightward = np.sign(hip_line[:, 0])
     lean = np.degrees(np.arctan2(rightward * trunk[:, 0], trunk[:, 1]))
-    return {"pelvis_tilt_deg": tilt, "trunk_lateral_lean_deg": lean}
+    columns = {"pelvis_tilt_deg": tilt, "trunk_lateral_lean_deg": lean}
+    hip_mid_x = (left_hip[:, 0] + right_hip[:, 0]) / 2
+    for side in SIDES:
+        hip, knee, ankle = (points_up[:, _idx(f"{side}_{j}")] for j in ("hip", "knee", "ankle"))
+        thigh = knee - hip
+        # the medial side: perpendicular to the thigh, towards the pelvis midline
+        normal = np.stack([-thigh[:, 1], thigh[:, 0]], axis=-1)
+        medial = np.sign(hip_mid_x - hip[:, 0])
+        normal = np.where((normal[:, 0] * medial < 0)[:, None], -normal, normal)
+        normal = normal / np.hypot(normal[:, 0], normal[:, 1])[:, None]
+        # the knee's deviation from the hip -> ankle line, as the angle between thigh and shank
+        bend = _signed(thigh, ankle - knee, normal)  # positive: the shank turns medially, the knee lies lateral
+        # a thigh pointing at the camera (sitting) has no frontal-plane angle: NaN when its
+        # image length is under half the shank's
+        shank_px = np.hypot(*(ankle - knee).T)
+        columns[f"{side}_knee_valgus_deg"] = np.where(np.hypot(thigh[:, 0], thigh[:, 1]) >= 0.5 * shank_px, -bend, np.nan)
+    return columns
 
 
 def world_to_body_frame(world_m: FloatArray, frame: BodyFrame) -> FloatArray:
@@ -187,6 +258,43 @@ def world_to_body_frame(world_m: FloatArray, frame: BodyFrame) -> FloatArray:
     x = np.einsum("nkc,nc->nk", world_m, forward)
     y = world_m @ up
     return np.stack([x, y], axis=-1)
+
+
+def pelvis_tilt_3d_deg(world_m: FloatArray, camera_roll_deg: float = 0.0) -> FloatArray:
+    """pelvis_tilt_3d_deg: the left hip -> right hip line from the true horizontal PLANE, in 3-D.
+
+    From MediaPipe's world landmarks (n, 33, 3) (camera axes: x right, y down, z away; true
+    up is -y turned by the camera roll, as in ``world_to_body_frame``); positive when the
+    right hip is lower. The frontal ``pelvis_tilt_deg`` needs a front view; this one also
+    reads a pelvis dropping or rotating about the body's long axis in a side view (a bridge),
+    where the hip line points along the camera's axis. Its accuracy is that of the model's
+    depth estimate (MediaPipe world z), far coarser than image positions.
+    """
+    r = math.radians(camera_roll_deg)
+    up = np.array([math.sin(r), -math.cos(r), 0.0])
+    hip_line = world_m[:, _idx("right_hip")] - world_m[:, _idx("left_hip")]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.degrees(np.arcsin(np.clip(-(hip_line @ up) / np.linalg.norm(hip_line, axis=-1), -1.0, 1.0))))
+
+
+def axial_rotation_deg(world_m: FloatArray, left: str, right: str, camera_roll_deg: float = 0.0) -> FloatArray:
+    """shoulder_rotation_deg / pelvis_rotation_deg: a left-right landmark pair turned about the vertical, front view.
+
+    From MediaPipe's world landmarks (n, 33, 3) (camera axes: x right, y down, z away): the
+    pair's line in the horizontal plane against the image's horizontal (true up is -y turned
+    by the camera roll); 0 facing the camera squarely, positive when the LEFT landmark is
+    nearer the camera (the trunk turned towards the person's right). The apparent width alone
+    cannot give it: arccos(width / widest) is so steep near square-on that 1 % of width noise
+    reads as 8 deg. Its accuracy is that of the model's depth estimate. Wrapped into
+    [-90, 90) (a left/right swap of the pair reads the same). NaN where missing.
+    """
+    r = math.radians(camera_roll_deg)
+    across = np.array([math.cos(r), math.sin(r), 0.0])  # the true horizontal in the image plane, towards image right
+    line = world_m[:, _idx(right)] - world_m[:, _idx(left)]  # facing the camera this points to image left
+    with np.errstate(invalid="ignore"):
+        turned = np.degrees(np.arctan2(line[:, 2], -(line @ across)))
+    # a person facing the camera cannot turn past 90 deg; a left/right swap of the pair reads 180 off
+    return np.asarray((turned + 90.0) % 180.0 - 90.0)
 
 
 def compute_angles(track: PoseTrack, calibration: CameraCalibration | None = None, *, use_world: bool = False, frame: BodyFrame | None = None) -> AngleTable:

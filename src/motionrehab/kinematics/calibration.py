@@ -7,6 +7,12 @@ by it. It is estimated from a still stretch of a calibration posture:
 - standing: the ankle midpoint -> shoulder midpoint line is vertical;
 - lying (supine, for SLR): the shoulder midpoint -> hip midpoint line is horizontal;
 - a user-given level line (two image points on something level, e.g. the table edge).
+Each estimate uses only still frames in ITS posture (``still_posture``): a person lying on
+their back with the knees bent (a bridge) has vertical shanks like a standing person, and
+the standing rule would read the horizontal body as a camera rolled by 90 deg. A still
+stretch that is neither (sitting, kneeling) gives no estimate: the camera is then assumed
+level and the caller says so. Postures are told apart with the camera assumed within
+45 deg of level (a phone propped on its long or short edge).
 The result is stored as a camera calibration profile (JSON) under calibration/.
 """
 
@@ -119,6 +125,42 @@ def still_frames(track: PoseTrack, names: tuple[str, ...] = ("left_hip", "right_
     return out
 
 
+#: a trunk (hip mid -> shoulder mid) within this of the image vertical is upright; past 90 minus it, lying
+UPRIGHT_TRUNK_MAX_DEG = 45.0
+#: legs count as straight (standing) when the hip-knee-ankle line bends less than this in the image
+STRAIGHT_LEG_MAX_BEND_DEG = 30.0
+
+
+def still_posture(track: PoseTrack) -> NDArray[np.str_]:
+    """(n,) per frame: 'standing', 'lying' or 'other' (sitting, kneeling, missing landmarks).
+
+    Standing: trunk within 45 deg of the image vertical, head up, both legs bending less than
+    30 deg at the knee, the ankles below the hips and the thighs upright (nearer vertical than
+    horizontal, and not foreshortened to under 60 % of the shank as a seated person's thighs
+    pointing at the camera are). Lying: trunk within 45 deg of the image
+    horizontal. (Camera roll assumed under 45 deg, see the module docstring.)
+    """
+    up = image_to_up(track.landmarks_px, 0.0)
+    trunk = (up[:, LANDMARK_INDEX["left_shoulder"]] + up[:, LANDMARK_INDEX["right_shoulder"]]) / 2 - (up[:, LANDMARK_INDEX["left_hip"]] + up[:, LANDMARK_INDEX["right_hip"]]) / 2
+    with np.errstate(invalid="ignore"):
+        from_vertical = np.degrees(np.arctan2(np.abs(trunk[:, 0]), trunk[:, 1]))  # 0 head up, 180 head down
+        bends = []
+        for side in ("left", "right"):
+            hip, knee, ankle = (up[:, LANDMARK_INDEX[f"{side}_{j}"]] for j in ("hip", "knee", "ankle"))
+            thigh, shank = knee - hip, ankle - knee
+            cosine = np.sum(thigh * shank, axis=-1) / (np.linalg.norm(thigh, axis=-1) * np.linalg.norm(shank, axis=-1))
+            bends.append(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+            # not standing: the ankle not below the hip, the thigh nearer horizontal than vertical
+            # (sitting, seen from the side) or foreshortened to under 60 % of the shank (sitting, seen from the front)
+            thigh_length, shank_length = np.linalg.norm(thigh, axis=-1), np.linalg.norm(shank, axis=-1)
+            upright_thigh = (-thigh[:, 1] > np.abs(thigh[:, 0])) & (thigh_length >= 0.6 * shank_length)
+            bends.append(np.where((ankle[:, 1] < hip[:, 1]) & upright_thigh, 0.0, 180.0))
+        legs_straight = np.nanmax(np.stack(bends), axis=0) < STRAIGHT_LEG_MAX_BEND_DEG
+        standing = (from_vertical < UPRIGHT_TRUNK_MAX_DEG) & legs_straight
+        lying = np.abs(from_vertical - 90.0) < 90.0 - UPRIGHT_TRUNK_MAX_DEG
+    return np.where(standing, "standing", np.where(lying, "lying", "other"))
+
+
 def _roll_from_vectors(vectors_up: FloatArray, *, vertical: bool) -> float:
     """Median roll (deg) from (n, 2) image vectors in (x right, y up) that should be vertical (or horizontal)."""
     finite = np.isfinite(vectors_up).all(axis=1)
@@ -134,8 +176,12 @@ def _roll_from_vectors(vectors_up: FloatArray, *, vertical: bool) -> float:
 
 
 def estimate_roll_from_standing(track: PoseTrack) -> CameraCalibration:
-    """Camera roll from a still standing stretch (ankle midpoint -> shoulder midpoint is vertical)."""
-    still = still_frames(track)
+    """Camera roll from a still standing stretch (ankle midpoint -> shoulder midpoint is vertical).
+
+    Only still frames where the person stands (``still_posture``) are used: a person lying
+    or sitting still gives UnusableViewError, never a roll read from the wrong posture.
+    """
+    still = still_frames(track) & (still_posture(track) == "standing")
     if not still.any():
         raise UnusableViewError(
             "no still standing stretch of at least 1 s to calibrate the camera roll",
@@ -147,9 +193,24 @@ def estimate_roll_from_standing(track: PoseTrack) -> CameraCalibration:
     return CameraCalibration(roll, "standing", track.source, datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
+def _first_run(flags: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Only the first run of True values."""
+    out = np.zeros_like(flags)
+    if flags.any():
+        start = int(np.argmax(flags))
+        stop = start + (int(np.argmin(flags[start:])) if not flags[start:].all() else flags.size - start)
+        out[start:stop] = True
+    return out
+
+
 def estimate_roll_from_lying(track: PoseTrack) -> CameraCalibration:
-    """Camera roll from a still lying stretch (shoulder midpoint -> hip midpoint is horizontal)."""
-    still = still_frames(track)
+    """Camera roll from a still lying stretch (shoulder midpoint -> hip midpoint is horizontal).
+
+    Only still frames where the person lies (``still_posture``) are used, and only the first
+    such stretch: the person lies flat before the first movement, while a later still stretch
+    may be a held plank or bridge whose trunk is not horizontal.
+    """
+    still = _first_run(still_frames(track) & (still_posture(track) == "lying"))
     if not still.any():
         raise UnusableViewError(
             "no still lying stretch of at least 1 s to calibrate the camera roll",
@@ -159,6 +220,17 @@ def estimate_roll_from_lying(track: PoseTrack) -> CameraCalibration:
     line = _midpoint(track, "left_hip", "right_hip") - _midpoint(track, "left_shoulder", "right_shoulder")
     roll = _roll_from_vectors(image_to_up(line[still], 0.0), vertical=False)
     return CameraCalibration(roll, "lying", track.source, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def estimate_roll(track: PoseTrack) -> CameraCalibration:
+    """Camera roll from the recording's still stretch in whichever calibration posture it has.
+
+    Lying when most still frames are lying, standing otherwise; UnusableViewError when the
+    recording has no still stretch in that posture (e.g. only sitting).
+    """
+    postures = still_posture(track)[still_frames(track)]
+    lying = postures.size > 0 and float(np.mean(postures == "lying")) > 0.5
+    return estimate_roll_from_lying(track) if lying else estimate_roll_from_standing(track)
 
 
 def roll_from_level_line(point_a_px: tuple[float, float], point_b_px: tuple[float, float], source: str = "level line") -> CameraCalibration:

@@ -15,8 +15,9 @@ from motionrehab.kinematics.angles import BodyFrame, body_frame_for, compute_ang
 from motionrehab.kinematics.calibration import (
     NO_CALIBRATION,
     CameraCalibration,
-    estimate_roll_from_lying,
-    estimate_roll_from_standing,
+    estimate_roll,
+    still_frames,
+    still_posture,
 )
 from motionrehab.signals.cleaning import CleaningReport, clean_pose_track
 
@@ -43,30 +44,37 @@ class AngleMeasurement:
 
 
 def calibrate_roll(track: PoseTrack) -> tuple[CameraCalibration, str]:
-    """Estimate the camera roll from a still standing or lying stretch; roll 0 (said so) when there is none."""
-    lying = body_frame_for(track).lying
-    estimate = estimate_roll_from_lying if lying else estimate_roll_from_standing
-    posture = "lying" if lying else "standing"
+    """Estimate the camera roll from a still standing or lying stretch; roll 0 (said so) when there is none.
+
+    The posture is the still stretch's own (kinematics.calibration.still_posture), not the
+    shanks' (a bridge has vertical shanks while lying).
+    """
     try:
-        calibration = estimate(track)
+        calibration = estimate_roll(track)
     except UnusableViewError:
-        return NO_CALIBRATION, f"no still {posture} stretch of 1 s found: the camera was assumed level (roll 0 deg)"
-    return calibration, f"camera roll {calibration.camera_roll_deg:+.1f} deg, estimated from a still {posture} stretch"
+        postures = set(still_posture(track)[still_frames(track)].tolist())
+        seen = "no still stretch of 1 s" if not postures else "no still standing or lying stretch of 1 s (sitting or kneeling)"
+        return NO_CALIBRATION, f"{seen} found: the camera was assumed level (roll 0 deg)"
+    return calibration, f"camera roll {calibration.camera_roll_deg:+.1f} deg, estimated from a still {calibration.method} stretch"
 
 
-def measure_angles(track: PoseTrack, calibration: CameraCalibration | None = None, *, cutoff_hz: float | str = "auto") -> AngleMeasurement:
+def measure_angles(
+    track: PoseTrack, calibration: CameraCalibration | None = None, *, cutoff_hz: float | str = "auto", lying: bool | None = None
+) -> AngleMeasurement:
     """Clean ``track``, find the camera roll (unless ``calibration`` is given) and measure every angle.
 
     Args:
         track: one person's landmarks as the pose pipeline (or the synthetic generator) gives them.
         calibration: a saved camera profile; None estimates the roll from the recording.
         cutoff_hz: low-pass cutoff for cleaning, Hz, or "auto" (Winter's residual analysis).
+        lying: the posture when the exercise knows it (a bridge is lying with vertical shanks);
+            None decides from the recording (kinematics.angles.body_frame_for).
     """
     cleaned, report = clean_pose_track(track, cutoff_hz=cutoff_hz)
     if calibration is None:
         calibration, note = calibrate_roll(cleaned)
     else:
         note = f"camera roll {calibration.camera_roll_deg:+.1f} deg from the calibration profile ({calibration.method})"
-    frame = body_frame_for(cleaned, calibration)
+    frame = body_frame_for(cleaned, calibration, lying=lying)
     angles = compute_angles(cleaned, calibration, frame=frame)
     return AngleMeasurement(angles=angles, cleaned=cleaned, cleaning=report, calibration=calibration, calibration_note=note, body_frame=frame)

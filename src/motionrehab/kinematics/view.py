@@ -13,6 +13,16 @@ pure side view. A ratio below 0.31 means within about 20 deg of side-on, which k
 sagittal angles' projection error small (cos 20 deg = 0.94); above 0.6 (about 40 deg)
 the view is treated as frontal.
 
+When the pose model's 3-D world landmarks are given (MediaPipe's, in metres, axes aligned
+with the camera: x right, y down, z away from the camera), the body's yaw is read from them
+directly: the angle of the shoulder line and of the hip line out of the image plane
+(0 deg: facing the camera or facing away, 90 deg: side-on), the median over frames and the
+mean of the two lines. Side-on below 25 deg from 90 (yaw >= 65 deg), frontal within 25 deg
+of 0, oblique between. The image ratio above cannot tell these apart when the camera looks
+down on the person or the trunk leans: on a real elevated front-left oblique clip it read
+0.29 ("side"), and on a frontal one 0.40 ("oblique"), where the world landmarks gave 39 and
+10 deg. The image ratio stays the fallback when no world landmarks are given.
+
 Level test. Sagittal angles are measured against the true vertical using the camera roll
 from kinematics' calibration, so a tilted phone still measures right; a roll above
 5 deg is nevertheless reported so the person can level it (large tilts crop the body).
@@ -31,6 +41,10 @@ from motionrehab.capture.landmarks import LANDMARK_INDEX
 SIDE_ON_MAX_RATIO = 0.31
 #: above this ratio (about 40 deg yaw) the view counts as frontal
 FRONTAL_MIN_RATIO = 0.6
+#: body yaw from the world landmarks (deg from facing the camera) at or above which the view is side-on
+SIDE_ON_MIN_YAW_DEG = 65.0
+#: body yaw at or below which the view is frontal
+FRONTAL_MAX_YAW_DEG = 25.0
 #: camera roll reported as "not level" above this many degrees
 MAX_LEVEL_ROLL_DEG = 5.0
 #: landmarks whose visibility is below this count as not seen
@@ -57,6 +71,7 @@ class SetupAdvice:
         whole_body_in_view: every body part seen inside the image margins.
         view: 'side', 'oblique', 'frontal' or 'unknown'.
         side_ratio: projected shoulder width / trunk length (0 side-on, about 0.9 frontal).
+        body_yaw_deg: the body's yaw from the world landmarks (0 frontal, 90 side-on), or None.
         camera_roll_deg: the roll it was given (None when not yet estimated).
         advice: what to change, one sentence per problem ([] when ok).
     """
@@ -67,6 +82,22 @@ class SetupAdvice:
     side_ratio: float | None
     camera_roll_deg: float | None
     advice: tuple[str, ...]
+    body_yaw_deg: float | None = None
+
+
+def body_yaw_deg(world_m: NDArray[np.float64]) -> float | None:
+    """The body's yaw from (n, 33, 3) camera-aligned world landmarks: 0 deg frontal, 90 deg side-on.
+
+    The mean of the shoulder line's and the hip line's angle out of the image plane (median
+    over frames); None when neither line is seen in any frame.
+    """
+    angles = []
+    for left, right in (("left_shoulder", "right_shoulder"), ("left_hip", "right_hip")):
+        line = world_m[:, LANDMARK_INDEX[right]] - world_m[:, LANDMARK_INDEX[left]]
+        yaw = np.degrees(np.arctan2(np.abs(line[:, 2]), np.hypot(line[:, 0], line[:, 1])))
+        if np.isfinite(yaw).any():
+            angles.append(float(np.nanmedian(yaw)))
+    return float(np.mean(angles)) if angles else None
 
 
 def _median_point(landmarks_px: NDArray[np.float64], visibility: NDArray[np.float64], name: str) -> NDArray[np.float64] | None:
@@ -85,6 +116,7 @@ def check_camera_setup(
     *,
     camera_roll_deg: float | None = None,
     need_side_view: bool = True,
+    world_m: NDArray[np.float64] | None = None,
 ) -> SetupAdvice:
     """Check a short stretch of frames (a second or two of the person standing in place).
 
@@ -95,6 +127,8 @@ def check_camera_setup(
         image_height_px: the image height.
         camera_roll_deg: camera roll from kinematics' calibration, or None if unknown.
         need_side_view: True for sagittal exercises (hip hinge, SLR, gait).
+        world_m: (n, 33, 3) the pose model's world landmarks, metres, camera-aligned (the
+            view is then judged on the body's yaw; None: on the image ratio).
     """
     advice: list[str] = []
     margin_x, margin_y = EDGE_MARGIN * image_width_px, EDGE_MARGIN * image_height_px
@@ -128,7 +162,12 @@ def check_camera_setup(
         if trunk_px > 0:
             ratio = float(abs(ls[0] - rs[0]) / trunk_px)
             view = "side" if ratio < SIDE_ON_MAX_RATIO else "frontal" if ratio > FRONTAL_MIN_RATIO else "oblique"
-    if need_side_view and view in ("frontal", "oblique"):
+    yaw = body_yaw_deg(world_m) if world_m is not None else None
+    if yaw is not None:
+        view = "side" if yaw >= SIDE_ON_MIN_YAW_DEG else "frontal" if yaw <= FRONTAL_MAX_YAW_DEG else "oblique"
+    if need_side_view and view == "oblique":
+        advice.append("The camera sees you at an angle: turn so your side faces the camera (it should look at your hip from the side).")
+    elif need_side_view and view == "frontal":
         advice.append("Turn so your side faces the camera (the camera should look at your hip from the side).")
 
     if camera_roll_deg is not None and abs(camera_roll_deg) > MAX_LEVEL_ROLL_DEG:
@@ -141,4 +180,5 @@ def check_camera_setup(
         side_ratio=ratio,
         camera_roll_deg=camera_roll_deg,
         advice=tuple(advice),
+        body_yaw_deg=yaw,
     )

@@ -6,6 +6,13 @@ chosen with the offline rule once a short warm-up has been seen (default 1 s: en
 the detection-rate, size and movement terms), and followed by track id from then on. If
 the patient's track ends (they left the picture for longer than the tracker's gap), the
 choice is made again on the next warm-up.
+
+Speed: looking for two people costs the pose model about twice the time per frame of
+following one (MediaPipe VIDEO mode, this project's 2-core machine, 360x640 frames: median
+55 ms against 30 ms; the input size matters little, the model works at 256x256). Given a
+``single`` estimator (num_poses=1), the follower switches to it once the patient is chosen
+and was the only person seen in the warm-up, and every ``recheck_s`` looks for others with the
+two-person estimator; if someone else is seen, it stays with the two-person one.
 """
 
 from __future__ import annotations
@@ -51,13 +58,21 @@ class PatientFollower:
         estimator: an open PoseEstimator (the caller closes it).
         tracker: a PersonTracker (default settings otherwise).
         warmup_s: seconds of frames seen before the patient is chosen.
+        single: a one-person estimator to follow the patient with when they are alone (see the module docstring).
+        recheck_s: with ``single``: seconds between looks for other people.
 
     Attributes:
         choice_: the latest PatientChoice (None until the warm-up is over).
+        alone_: True while the one-person estimator is in use.
     """
 
-    def __init__(self, estimator: PoseEstimator, tracker: PersonTracker | None = None, *, warmup_s: float = 1.0) -> None:
+    def __init__(self, estimator: PoseEstimator, tracker: PersonTracker | None = None, *, warmup_s: float = 1.0,
+                 single: PoseEstimator | None = None, recheck_s: float = 2.0) -> None:  # fmt: skip
         self.estimator = estimator
+        self.single = single
+        self.recheck_s = recheck_s
+        self.alone_ = False
+        self._last_check_t = -float("inf")
         self.tracker = tracker or PersonTracker()
         self.warmup_s = warmup_s
         self.choice_: PatientChoice | None = None
@@ -78,6 +93,7 @@ class PatientFollower:
                     frame_rate_hz=max(1.0, (t.size - 1) / max(t[-1] - t[0], 1e-6)), source="live",
                 ))  # fmt: skip
         self.choice_ = choose_patient(tracks)
+        self.alone_ = self.single is not None and len(tracks) == 1
 
     def process(self, index: int, t_s: float, image_bgr: NDArray[np.uint8]) -> PatientFrame:
         """Run the model on one frame and return the patient's landmarks in it."""
@@ -85,7 +101,14 @@ class PatientFollower:
             self._image_size = (int(image_bgr.shape[1]), int(image_bgr.shape[0]))
         frame_number = len(self._times)
         started = time.perf_counter()
-        detections = self.estimator.detect(image_bgr, t_s)
+        recheck = self.alone_ and t_s - self._last_check_t >= self.recheck_s
+        if self.alone_ and not recheck and self.single is not None:
+            detections = self.single.detect(image_bgr, t_s)
+        else:
+            detections = self.estimator.detect(image_bgr, t_s)
+            if recheck:
+                self._last_check_t = t_s
+                self.alone_ = len(detections) <= 1  # someone else in view: keep looking for two
         inference_s = time.perf_counter() - started
         assigned = self.tracker.update(frame_number, t_s, detections)
         self._times.append(t_s)
@@ -97,6 +120,7 @@ class PatientFollower:
         if patient_id is not None and patient is None and self._track_ended(patient_id, t_s):
             # the patient has been out of view longer than the tracker's gap: choose again after a new warm-up
             self.choice_ = None
+            self.alone_ = False
             self._warmup_start_index = frame_number
         self._forget_old_detections(frame_number)
         return PatientFrame(index=index, t_s=t_s, detection=patient, others=others, inference_s=inference_s)

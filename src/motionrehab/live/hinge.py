@@ -126,6 +126,7 @@ class LiveHingeMeasure:
         self._xy: list[FloatArray] = []
         self._vis: list[FloatArray] = []
         self._z: list[FloatArray] = []
+        self._world: list[FloatArray] = []  # the view check reads the body's yaw from the world landmarks
         self._next_t: float | None = None  # media time of the next frame to smooth and analyse
         self._lowering_since: float | None = None
         self.frames_analysed = 0
@@ -142,15 +143,18 @@ class LiveHingeMeasure:
             self._xy.append(np.full((N_LANDMARKS, 2), np.nan))
             self._vis.append(np.full(N_LANDMARKS, np.nan))
             self._z.append(np.full(N_LANDMARKS, np.nan))
+            self._world.append(np.full((N_LANDMARKS, 3), np.nan))
         else:
             self._xy.append(np.asarray(detection.landmarks_px, dtype=np.float64))
             self._vis.append(np.asarray(detection.visibility, dtype=np.float64))
             self._z.append(np.asarray(detection.landmarks_z, dtype=np.float64))
+            world = getattr(detection, "world_m", None)
+            self._world.append(np.full((N_LANDMARKS, 3), np.nan) if world is None else np.asarray(world, dtype=np.float64))
 
     def _track(self, start: int = 0) -> PoseTrack:
         return PoseTrack(t_s=np.asarray(self._t[start:]), landmarks_px=np.stack(self._xy[start:]), visibility=np.stack(self._vis[start:]),
                          image_width_px=self.width, image_height_px=self.height, frame_rate_hz=self.frame_rate_hz,
-                         landmarks_z=np.stack(self._z[start:]), source="live")  # fmt: skip
+                         landmarks_z=np.stack(self._z[start:]), world_m=np.stack(self._world[start:]), source="live")  # fmt: skip
 
     # -- set-up ------------------------------------------------------------------------
     def _decide_setup(self) -> HingeSetup:
@@ -160,7 +164,7 @@ class LiveHingeMeasure:
             warnings.simplefilter("ignore", RuntimeWarning)
             calibration, note = calibrate_roll(cleaned)
         advice = check_camera_setup(track.landmarks_px, track.visibility, self.width, self.height,
-                                    camera_roll_deg=calibration.camera_roll_deg, need_side_view=True)  # fmt: skip
+                                    camera_roll_deg=calibration.camera_roll_deg, need_side_view=True, world_m=track.world_m)  # fmt: skip
         frame = body_frame_for(cleaned, calibration)
         side = facing_side(cleaned)
         standing = np.asarray([angles_for_frame(xy, frame)[f"{side}_hip_flexion_deg"] for xy in cleaned.landmarks_px])
@@ -236,7 +240,7 @@ class LiveHingeMeasure:
         # keep the history the next cleaning needs; memory stays constant over a long session
         keep_from = int(np.searchsorted(np.asarray(self._t), analysed_t - self.history_s - 1.0 / self.frame_rate_hz))
         if keep_from > 0:
-            del self._t[:keep_from], self._xy[:keep_from], self._vis[:keep_from], self._z[:keep_from]
+            del self._t[:keep_from], self._xy[:keep_from], self._vis[:keep_from], self._z[:keep_from], self._world[:keep_from]
 
     def _lowering(self, t_s: float, angle: float | None) -> float | None:
         """Seconds since hip flexion rose LOWERING_ONSET_DEG above standing (the HUD's tempo guide)."""

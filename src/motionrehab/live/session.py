@@ -30,11 +30,16 @@ from numpy.typing import NDArray
 from motionrehab.capture.overlay import PERSON_COLOURS_BGR, draw_skeleton
 from motionrehab.capture.pose_estimator import PoseEstimator
 from motionrehab.capture.video import VideoFrame
+from motionrehab.live.exercise import LiveExerciseMeasure
 from motionrehab.live.follower import PatientFollower
 from motionrehab.live.frames import CaptureThread, LatestFrameSlot, paced
 from motionrehab.live.hinge import LiveHingeMeasure
 from motionrehab.live.hud import HudState, draw_hud
+from motionrehab.measures.exercises.base import Exercise, MeasuredHold, MeasuredRepetition
 from motionrehab.measures.hip_hinge import HingeCriteria, HingeRepetition
+
+#: what a camera-guided exercise reports: a judged hinge rep, a library repetition or a hold
+JudgedItem = HingeRepetition | MeasuredRepetition | MeasuredHold
 
 #: rest between sets when the prescription gives none, seconds (a common strength-endurance rest)
 DEFAULT_REST_S = 60.0
@@ -60,7 +65,7 @@ class ExerciseEvent:
     exercise_id: str
     set_index: int
     message: str
-    rep: HingeRepetition | None = None
+    rep: JudgedItem | None = None
     rep_in_set: int | None = None
 
     def to_json(self) -> str:
@@ -103,7 +108,7 @@ class ExerciseResult:
     """One camera-guided exercise: its reps (by set), events and loop statistics."""
 
     exercise_id: str
-    repetitions: tuple[tuple[int, HingeRepetition], ...]
+    repetitions: tuple[tuple[int, JudgedItem], ...]
     events: tuple[ExerciseEvent, ...]
     stats: LiveStats
     quit_early: bool = False
@@ -164,13 +169,14 @@ class ExerciseLoop:
         on_event: called with each ExerciseEvent as it happens (print, record, speak).
         on_frame: called with each drawn frame (BGR) and its media time (overlay file, window).
         warmup_s: seconds before the patient is chosen among the people in view.
+        single: a one-person estimator to follow the patient with once they are alone in view (live.follower).
     """
 
     def __init__(self, estimator: PoseEstimator, *, exercise_id: str, sets: int, reps_per_set: int, criteria: HingeCriteria, frame_rate_hz: float,
                  rest_s: float = DEFAULT_REST_S, on_event: Callable[[ExerciseEvent], None] | None = None,
                  on_frame: Callable[[NDArray[np.uint8], float], None] | None = None, warmup_s: float = 0.5,
-                 controls: Controls | None = None) -> None:  # fmt: skip
-        self.follower = PatientFollower(estimator, warmup_s=warmup_s)
+                 controls: Controls | None = None, single: PoseEstimator | None = None) -> None:  # fmt: skip
+        self.follower = PatientFollower(estimator, warmup_s=warmup_s, single=single)
         self.exercise_id = exercise_id
         self.sets = max(1, sets)
         self.reps_per_set = max(1, reps_per_set)
@@ -182,7 +188,7 @@ class ExerciseLoop:
         self.controls = controls or Controls()
         self.measure: LiveHingeMeasure | None = None
         self.events: list[ExerciseEvent] = []
-        self.reps: list[tuple[int, HingeRepetition]] = []
+        self.reps: list[tuple[int, JudgedItem]] = []
         self._rest_until: float | None = None
         self._last_cue = ""
         self._last_cue_fault = False
@@ -208,7 +214,7 @@ class ExerciseLoop:
         """True when every prescribed rep was done."""
         return len(self.reps) >= self.sets * self.reps_per_set
 
-    def add_repetition(self, rep: HingeRepetition, t_s: float) -> None:
+    def add_repetition(self, rep: JudgedItem, t_s: float) -> None:
         """Count a judged rep in the current set; emits the rep (and set-done) events and starts the rest timer."""
         set_index = self.set_index
         self.reps.append((set_index, rep))
@@ -278,6 +284,86 @@ class ExerciseLoop:
                          angle_name="hip flexion", angle_deg=self._angle, target_low_deg=target - 5.0, target_high_deg=target + 15.0,
                          gauge_max_deg=max(100.0, target + 30.0), eccentric_progress=progress, eccentric_target_s=eccentric,
                          cue=self._last_cue, cue_is_fault=self._last_cue_fault, rest_remaining_s=rest, status=status)  # fmt: skip
+        return draw_hud(image, state)
+
+
+class LibraryExerciseLoop(ExerciseLoop):
+    """Runs one camera-guided exercise of the library (measures.exercises) over a frame source.
+
+    The hinge loop's counting, sets, rest timer, events and controls, with the library's live
+    measure (live.exercise: its set-up check first, then each repetition or hold once) and a
+    HUD showing the exercise's driving angle. A hold exercise's dose is ``sets`` holds.
+
+    Args:
+        estimator: an open PoseEstimator (the caller closes it).
+        exercise: the library's definition.
+        exercise_id, sets, reps_per_set, frame_rate_hz, rest_s, on_event, on_frame, warmup_s,
+            controls, single: as ExerciseLoop.
+    """
+
+    def __init__(self, estimator: PoseEstimator, *, exercise: Exercise, exercise_id: str, sets: int, reps_per_set: int, frame_rate_hz: float,
+                 rest_s: float = DEFAULT_REST_S, on_event: Callable[[ExerciseEvent], None] | None = None,
+                 on_frame: Callable[[NDArray[np.uint8], float], None] | None = None, warmup_s: float = 0.5,
+                 controls: Controls | None = None, single: PoseEstimator | None = None) -> None:  # fmt: skip
+        super().__init__(estimator, exercise_id=exercise_id, sets=sets, reps_per_set=1 if exercise.is_hold else reps_per_set, criteria=HingeCriteria(),
+                         frame_rate_hz=frame_rate_hz, rest_s=rest_s, on_event=on_event, on_frame=on_frame, warmup_s=warmup_s, controls=controls,
+                         single=single)  # fmt: skip
+        self.exercise = exercise
+        self.live: LiveExerciseMeasure | None = None
+        self._status = exercise.setup
+
+    def process(self, index: int, t_s: float, image_bgr: NDArray[np.uint8]) -> NDArray[np.uint8]:
+        """Analyse one frame; returns it with the HUD drawn (a copy)."""
+        patient = self.follower.process(index, t_s, image_bgr)
+        self.last_inference_s = patient.inference_s
+        if self.live is None:
+            self.live = LiveExerciseMeasure(self.exercise, frame_rate_hz=self.frame_rate_hz, image_width_px=int(image_bgr.shape[1]),
+                                            image_height_px=int(image_bgr.shape[0]))  # fmt: skip
+        brightness = float(image_bgr[::8, ::8].mean())  # a subsample is enough for "too dark"
+        result = self.live.update(t_s, patient.detection, brightness=brightness)
+        if result.setup is not None:
+            text = "camera set-up is good: start when ready" if result.setup.ok else " ".join(result.setup.advice)
+            self._status = "" if result.setup.ok else text
+            self._emit(ExerciseEvent("setup", t_s, self.exercise_id, self.set_index, text))
+            if not result.setup.usable:
+                self._emit(ExerciseEvent("unusable_view", t_s, self.exercise_id, self.set_index, "this exercise cannot be measured from this view: " + text))
+        for item in result.repetitions:
+            self.add_repetition(item, t_s)
+        while self._symptoms_reported < len(self.controls.symptom_marks):
+            at = self.controls.symptom_marks[self._symptoms_reported]
+            self._symptoms_reported += 1
+            self._emit(ExerciseEvent("symptom", at, self.exercise_id, self.set_index, "symptom onset marked"))
+        self._angle = result.key_angle_deg
+        return self.draw(image_bgr, patient.detection, patient.others, t_s)
+
+    def finish(self, t_s: float) -> None:
+        """End of the stream: the whole recording analysed once more; what was not yet reported is."""
+        if self.live is not None:
+            for item in self.live.finish():
+                self.add_repetition(item, t_s)
+            if self.live.setup_ is None:
+                self._emit(ExerciseEvent("unusable_view", t_s, self.exercise_id, self.set_index, "the patient was not seen long enough for the camera check"))
+        self._emit(ExerciseEvent("end", t_s, self.exercise_id, self.set_index, f"{len(self.reps)} {'holds' if self.exercise.is_hold else 'repetitions'} recorded"))
+
+    def draw(self, image_bgr: NDArray[np.uint8], patient: Any, others: Iterable[Any], t_s: float) -> NDArray[np.uint8]:
+        """The frame with the skeletons and the HUD (the exercise's driving angle, count, cue, rest)."""
+        image = image_bgr.copy()
+        for other in others:
+            draw_skeleton(image, other.landmarks_px, other.visibility, colour_bgr=PERSON_COLOURS_BGR[1])
+        if patient is not None:
+            draw_skeleton(image, patient.landmarks_px, patient.visibility, colour_bgr=PERSON_COLOURS_BGR[0])
+        rest = None
+        if self._rest_until is not None:
+            rest = self._rest_until - t_s
+            if rest <= 0:
+                self._rest_until, rest = None, None
+        in_set = sum(1 for s, _ in self.reps if s == self.set_index)
+        amplitude = self.exercise.expected_amplitude_deg
+        name = self.exercise.driver.replace("{side}_", "").removesuffix("_deg").replace("_", " ") or "posture"
+        state = HudState(exercise=self.exercise.title.capitalize(), set_index=self.set_index, sets_total=self.sets, reps_done=in_set,
+                         reps_target=self.reps_per_set, angle_name=name, angle_deg=self._angle, target_low_deg=0.0, target_high_deg=amplitude,
+                         gauge_max_deg=max(90.0, 1.5 * amplitude), cue=self._last_cue, cue_is_fault=self._last_cue_fault, rest_remaining_s=rest,
+                         status="paused" if self.controls.paused else self._status)  # fmt: skip
         return draw_hud(image, state)
 
 

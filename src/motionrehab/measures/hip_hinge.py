@@ -18,8 +18,8 @@ Faults and their thresholds (``HingeCriteria``; each configurable):
 - ``squatting``: knee flexion at the bottom past 40 deg (DOMAIN.md sec. 2: "knee flexion
   past about 40-45 deg"; the lower end, so a squat is never missed).
 - ``incomplete_depth``: peak hip flexion more than 5 deg short of the prescribed target
-  (DOMAIN.md: "depth short of the target"; 5 deg = the measure's peak accuracy of 3 deg
-  plus margin, so a rep on target is not flagged by noise).
+  (DOMAIN.md: "depth short of the target"; 5 deg lies beyond the measure's peak error
+  bound of 3.5 deg, ``PEAK_HIP_FLEXION_ERROR_DEG``, so a rep on target is not flagged by noise).
 - ``rushed_eccentric``: the lowering phase shorter than 80 % of the prescribed eccentric
   time (DOMAIN.md: "eccentric shorter than prescribed"; the 20 % margin keeps clear of the
   0.25 s timing accuracy on phases of 1.25 s and more).
@@ -36,6 +36,13 @@ Score per repetition: 100 minus the cost of each fault found (``FAULT_COST``): s
 40 (not a hinge at all), lumbar flexion 30 (the spine the exercise protects), incomplete
 depth 20, rushed eccentric 20 (the prescribed eccentric load is the treatment), knees
 forward 15, lateral shift 15; never below 0. The set's score is the mean of its reps.
+
+Accuracy of the peak hip flexion (side view, synthetic phone video with landmark noise,
+drop-outs and swaps, camera roll 0-15 deg, random good and faulty reps: 277 reps of 131
+random sets, one run): bias +0.06 deg, SD 0.78 deg, 95 % of reps within 1.6 deg, 99 %
+within 2.2 deg, largest 2.5 deg. The error is close to normal, so a rare rep lies further
+out: Hypothesis found one at 3.13 deg (4 SD; about 1 rep in 15 000 under a normal law).
+The stated bound is 3.5 deg (4.5 SD), not the 3 deg once claimed.
 """
 
 from __future__ import annotations
@@ -70,6 +77,8 @@ DEPTH_TOLERANCE_DEG = 5.0
 RUSHED_ECCENTRIC_FRACTION = 0.8
 KNEES_FORWARD_SHIN_DEG = 28.0
 LATERAL_SHIFT_DEG = 5.0
+#: bound on the peak hip flexion error of one rep, deg (module docstring: SD 0.78 deg, 4.5 SD)
+PEAK_HIP_FLEXION_ERROR_DEG = 3.5
 LUMBAR_FLEXION_CHANGE_DEG = 10.0
 #: expected hip flexion amplitude when no target is prescribed: a hinge to about a 60-70 deg trunk
 DEFAULT_EXPECTED_DEPTH_DEG = 60.0
@@ -511,7 +520,8 @@ def analyze_hip_hinge_track(
     Raises UnusableViewError when the body is not in view (what to change is in the error).
     A side view is analysed fully; a front view for reps and lateral shift only.
     """
-    setup = check_camera_setup(track.landmarks_px, track.visibility, track.image_width_px, track.image_height_px, need_side_view=False)
+    setup = check_camera_setup(track.landmarks_px, track.visibility, track.image_width_px, track.image_height_px, need_side_view=False,
+                               world_m=track.world_m)  # fmt: skip
     if not setup.whole_body_in_view:
         raise UnusableViewError("the body is not fully in view: " + " ".join(setup.advice), where=track.source,
                                 fix="move the camera so hips, knees and ankles are visible")  # fmt: skip

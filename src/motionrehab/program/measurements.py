@@ -90,6 +90,9 @@ register("slr_onset_deg", "deg", "Straight leg raise, angle at symptom onset", s
 register("slump_knee_extension_deficit_deg", "deg", "Slump test, knee extension deficit at symptom onset (neck flexed)", sided=True, better=LOWER)
 register("slump_released_knee_extension_deficit_deg", "deg", "Slump test, knee extension deficit at symptom onset (neck released)", sided=True, better=LOWER)
 register("slump_differentiation_deg", "deg", "Slump test, deficit change when the neck is released", sided=True, better=NEITHER, change_threshold=NO_CHANGE_JUDGED)
+# Hip range of motion measured in clinic with a goniometer (entered by hand in the web view), per side.
+for _movement in ("flexion", "extension", "abduction", "adduction", "internal_rotation", "external_rotation"):
+    register(f"hip_{_movement}_rom_deg", "deg", f"Hip range of motion, {_movement.replace('_', ' ')}", sided=True)
 register("hinge_trunk_inclination_deg", "deg", "Hip hinge, deepest trunk inclination of a repetition without faults")
 register("hinge_hip_flexion_deg", "deg", "Hip hinge, deepest hip flexion of a repetition without faults")
 register("hinge_form_score_pct", "%", "Hip hinge, set score")

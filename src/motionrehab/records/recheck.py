@@ -49,7 +49,7 @@ from motionrehab.records.report import (
     WeekSummary,
     measure_label,
 )
-from motionrehab.records.store import SessionStore, StoredCheckIn
+from motionrehab.records.store import SessionStore, StoredCheckIn, StoredSession
 
 #: days of repeat measurements around a compared day that give the SD (the person's own measurement error)
 SD_WINDOW_DAYS = 7
@@ -237,11 +237,23 @@ def _reported_verdicts(proms: Sequence[PromScore], checkins: Sequence[StoredChec
 
 
 def _events(store: SessionStore, patient: str, flare_rise_nrs: int, pacing_limit_pct: float) -> tuple[FlaggedEvent, ...]:
+    return flagged_events(store.checkins(patient, flagged_only=True), store.stored_sessions(patient), flare_rise_nrs, pacing_limit_pct)
+
+
+def flagged_events(
+    checkins: Sequence[StoredCheckIn], sessions: Sequence[StoredSession], flare_rise_nrs: int, pacing_limit_pct: float
+) -> tuple[FlaggedEvent, ...]:
+    """Red-flag check-ins, flare-ups and pacing failures (module docstring), in time order.
+
+    ``checkins`` may hold every check-in: only the flagged ones become red-flag events.
+    """
     events = []
-    for c in store.checkins(patient, flagged_only=True):
+    for c in checkins:
+        if not c.flagged_for_clinician:
+            continue
         flags = ", ".join(f.replace("_", " ") for f in c.red_flags_positive) or "red flag"
         events.append(FlaggedEvent(c.at, "red_flag", f"positive screen ({flags}) at the check-in: session stopped, urgent care advised"))
-    for s in store.stored_sessions(patient):
+    for s in sessions:
         log = s.log
         later = [(p, when) for p, when in ((log.pain_after, "after the session"), (log.pain_next_morning, "the next morning")) if p is not None]
         worst = max(later, default=None, key=lambda item: item[0])

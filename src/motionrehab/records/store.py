@@ -212,6 +212,45 @@ recordings = sa.Table(
     sa.UniqueConstraint("patient_id", "sha256", "what"),
 )  # fmt: skip
 
+# -- clinician accounts for the web view (read and written by records.accounts) -------------
+clinicians = sa.Table(
+    "clinicians", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),  # stored lower-case
+    sa.Column("password_hash", sa.String(400), nullable=False),
+    sa.Column("is_admin", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("failed_logins", sa.Integer, nullable=False),  # consecutive failures since the last success
+    sa.Column("locked_until", sa.DateTime, nullable=True),
+)  # fmt: skip
+
+clinician_patients = sa.Table(
+    "clinician_patients", metadata,
+    sa.Column("clinician_id", sa.ForeignKey("clinicians.id"), primary_key=True),
+    sa.Column("patient_id", sa.ForeignKey("patients.id"), primary_key=True, index=True),
+    sa.Column("assigned_at", sa.DateTime, nullable=False),
+)  # fmt: skip
+
+red_flag_reviews = sa.Table(
+    "red_flag_reviews", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("checkin_id", sa.ForeignKey("checkins.id"), nullable=False, unique=True),
+    sa.Column("reviewed_at", sa.DateTime, nullable=False),
+    sa.Column("reviewer", sa.String(254), nullable=False),
+    sa.Column("outcome", sa.String(10), nullable=False),  # 'cleared' or 'stopped'
+    sa.Column("note", sa.Text, nullable=False),
+)  # fmt: skip
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(254), nullable=False),  # a clinician's e-mail, 'cli:<user>' or '-' (anonymous)
+    sa.Column("action", sa.String(40), nullable=False),  # e.g. view_patient, upload_prescription, login_failed
+    sa.Column("patient", sa.String(40), nullable=False, index=True),  # pseudonym, '' when none
+    sa.Column("detail", sa.Text, nullable=False),
+)  # fmt: skip
+
 _PERFORMED_JOIN = exercises_performed.join(sessions, exercises_performed.c.session_id == sessions.c.id)
 _REPS_JOIN = repetitions.join(_PERFORMED_JOIN, repetitions.c.exercise_performed_id == exercises_performed.c.id)
 _WALK_JOIN = walking.join(_PERFORMED_JOIN, walking.c.exercise_performed_id == exercises_performed.c.id)
