@@ -78,19 +78,21 @@ def test_headless_session_on_an_oblique_real_clip_says_turn_and_counts_no_lunge_
     captured = capsys.readouterr()
     assert status == 0, captured.err
     events = _lines(captured.out)
-    assert [e["event"] for e in events] == ["checkin", "plan", "session_open", "setup", "unusable_view", "end", "session_closed"]
+    # nothing measured: stored as failed with why (issue 14), never counted toward adherence
+    assert [e["event"] for e in events] == ["checkin", "plan", "session_open", "setup", "unusable_view", "end", "session_failed"]
     plan = events[1]
     assert [x["id"] for x in plan["exercises"] if x["camera_guided"]] == ["hinge"]
     setup = events[3]
     assert "at an angle" in setup["message"] and "side faces the camera" in setup["message"]
     closed = events[-1]
-    assert closed["repetitions"] == 0 and closed["frames_analysed"] == 100 and closed["frames_dropped"] == 0 and closed["pain_after"] == 4
+    assert closed["reason"] == "no repetition was detected in 100 analysed frames"
     assert stat.S_IMODE(overlay.stat().st_mode) == 0o600
     written = cv2.VideoCapture(str(overlay))
     assert int(written.get(cv2.CAP_PROP_FRAME_COUNT)) == 100 and written.get(cv2.CAP_PROP_FPS) == pytest.approx(60.0)
     written.release()
     with _closing(SessionStore(f"sqlite:///{store}")) as opened:
         assert opened.repetitions(closed["session_id"]) == ()
+        assert [s.status for s in opened.stored_sessions("P-7F3A2C")] == ["failed"]
 
 
 @pytest.mark.realdata
@@ -100,8 +102,7 @@ def test_no_overlay_file_unless_asked(tmp_path, capsys, shared_data, pose_model_
     status = main(["session", "--prescription", str(_prescription(tmp_path)), "--source", str(video), "--headless", "--store", str(tmp_path / "s.db"),
                    "--checkin-answers", GOOD, "--at", "2026-01-07T09:00", "--pose-model", str(pose_model_path)])  # fmt: skip
     err = capsys.readouterr().err
-    # in real time on a busy machine the clip may give no repetition: then the session is stored as failed (exit 2)
-    assert status == 0 or (status == 2 and "the session measured nothing" in err), err
+    assert status == 0, err  # (on a busy machine the clip may give no repetition: then it is stored as failed, with a warning)
     assert {p.name for p in set(tmp_path.iterdir()) - before} == {"prescription.yaml", "s.db"}
 
 
@@ -145,7 +146,7 @@ def test_a_session_that_measured_nothing_is_stored_failed_and_never_counts(tmp_p
     status = main(["session", "--prescription", str(_prescription(tmp_path)), "--source", str(video), "--headless", "--store", str(store),
                    "--checkin-answers", GOOD, "--at", "2026-01-07T09:00", "--every-frame"])  # fmt: skip
     captured = capsys.readouterr()
-    assert status == 2
+    assert status == 0  # the patient did nothing wrong; the warning says why nothing counts
     assert "the session measured nothing (no repetition was detected in 20 analysed frames)" in captured.err
     assert [e["event"] for e in _lines(captured.out)][-1] == "session_failed"
     with _closing(SessionStore(f"sqlite:///{store}")) as opened:

@@ -27,6 +27,7 @@ from motionrehab._files import open_private
 from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InputFileError, InvalidDataError
+from motionrehab.live.preflight import failure_reason
 from motionrehab.measures.hip_hinge import HingeCriteria, HingeRepetition
 from motionrehab.program.prescription import Exercise, Prescription, load_prescription
 from motionrehab.program.progression import plan_session, state_for_week
@@ -352,9 +353,21 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
             results.append(result)
             if result.quit_early:
                 break
-    except BaseException:
-        recorder.close()  # what was recorded is kept; the pain after is unknown
+    except BaseException as error:
+        reason = None if done else failure_reason(recorder.repetitions_recorded, 0, None, error)
+        if reason is None:
+            recorder.close()  # what was recorded is kept; the pain after is unknown
+        else:
+            recorder.fail(reason)  # measured nothing: stored as failed, never counted toward adherence
         raise
+    capture_error = next((r.stats.capture_error for r in results if r.stats.capture_error), None)
+    reason = failure_reason(recorder.repetitions_recorded, sum(r.stats.frames_analysed for r in results), capture_error) if results and not done else None
+    if reason is not None:
+        recorder.fail(reason)
+        _echo({"event": "session_failed", "session_id": recorder.session_id, "reason": reason})
+        click.echo(f"warning: session {recorder.session_id}: the session measured nothing ({reason}); it is stored as failed and does not "
+                   "count toward adherence. Check the camera's view of the whole body (motionrehab doctor) and start again", err=True)  # fmt: skip
+        return
     # 3. closing check-in
     pain_after = _pain(answers, "pain_after", "Pain now, after the session, 0 to 10")
     new_tingling = _yes_no(answers, "tingling_after", "Any new tingling or numbness in the leg?") if ("tingling_after" in answers or not headless) else False
