@@ -48,3 +48,10 @@ class UnusableViewError(MotionRehabError, ValueError):
 
 class SafetyStop(MotionRehabError):
     """A red flag or safety rule stopped the session. The message tells the person what to do."""
+
+
+class MotionRehabWarning(UserWarning):
+    """Something the user should know and may want to change, that does not stop the command.
+
+    The CLI prints it as one line starting with ``warning:``.
+    """

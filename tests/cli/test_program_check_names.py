@@ -57,7 +57,7 @@ def test_a_malformed_name_is_refused_with_where_what_and_the_nearest_name(tmp_pa
     bad.write_text(TEXT.replace(old, new, 1), encoding="utf-8")
     assert main(["program", "check", str(bad)]) == 2
     err = capsys.readouterr().err
-    first, _, rest = err.partition("\n")
+    first, sep, rest = err.strip().partition(" How to fix: ")  # one line: where: what. How to fix: fix
     assert first.startswith(f"error: {bad}:") and field in first and what in first, err
-    assert rest.startswith("How to fix: ") and fix in rest, err
+    assert sep and fix in rest and "\n" not in err.strip(), err
     assert "Traceback" not in err

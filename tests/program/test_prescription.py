@@ -52,7 +52,7 @@ MALFORMED = [
     ("dose: {sets: 3, hold_s: 20}", "dose: {sets: 3, hold_s: twenty}", "hold_s: twenty", "phases[1].exercises[2].dose.hold_s", "expected a number s, got 'twenty'", "plain number"),
     ("progression: {step_pct: 10, maximum: 30}", "progression: {step_pct: 25, maximum: 30}", "step_pct: 25", "phases[0].exercises[4].progression.step_pct", "at most 10 % a week", "at most 10"),
     ("otherwise: glide", "otherwise: glides", "otherwise: glides", "phases[1].exercises[3].gate.otherwise", "no exercise 'glides'", "hinge"),
-    ("patient: P-7F3A2C", "patient: Jane Smith", "patient: Jane Smith", "patient", "pseudonymous id", "P-7F3A2C"),
+    ("patient: P-7F3A2C", "patient: Jane Smith", "patient: Jane Smith", "patient", "pseudonymous patient id", "P-7F3A2C"),
     ("start_date: 2026-01-05", "start_date: 5 Jan 2026", "start_date: 5 Jan", "start_date", "YYYY-MM-DD", "2026-01-05"),
     ("recheck_every_weeks: 4", "recheck_every_weeks: 0", "recheck_every_weeks: 0", "recheck_every_weeks", "0 is too small", "1 to 12"),
     ("baseline_pain_nrs: 3", "baseline_pain_nrs: 11", "baseline_pain_nrs: 11", "baseline_pain_nrs", "11 is too large", "0 to 10"),

@@ -8,7 +8,6 @@ when the user asks for it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from motionrehab._files import open_private
+from motionrehab._files import private_output_path
 from motionrehab.capture.landmarks import SKELETON_EDGES
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.capture.video import VideoFile
@@ -70,27 +69,26 @@ def write_overlay_video(video_path: str | Path, tracks: Sequence[PoseTrack], out
     out = Path(out_path)
     source = VideoFile(video_path, max_frames=max((t.n_frames for t in tracks), default=None))
     fps = source.frame_rate_hz or (tracks[0].frame_rate_hz if tracks else 30.0)
-    # Create the file owner-only before OpenCV writes into it (it keeps the permissions).
-    with open_private(out, "wb"):
-        pass
     writer: cv2.VideoWriter | None = None
     written = 0
-    try:
-        for frame in source:
-            image = frame.image_bgr.copy()
-            if writer is None:
-                writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps, (frame.width_px, frame.height_px))
-                if not writer.isOpened():
-                    raise InputFileError("cannot write the overlay video", where=str(out), fix="give a writable path ending in .mp4")
-            for track in tracks:
-                if frame.index < track.n_frames:
-                    label = "patient" if track.person_id == patient_id else f"person {track.person_id}"
-                    colour = PERSON_COLOURS_BGR[track.person_id % len(PERSON_COLOURS_BGR)]
-                    draw_skeleton(image, track.landmarks_px[frame.index], track.visibility[frame.index], colour_bgr=colour, label=label)
-            writer.write(image)
-            written += 1
-    finally:
-        if writer is not None:
-            writer.release()
-        os.chmod(out, 0o600)
+    # OpenCV opens files by name: it writes an owner-only temporary file beside ``out``, renamed
+    # over it when complete (a symlink planted at ``out`` is replaced, never written through).
+    with private_output_path(out) as temp:
+        try:
+            for frame in source:
+                image = frame.image_bgr.copy()
+                if writer is None:
+                    writer = cv2.VideoWriter(str(temp), cv2.VideoWriter.fourcc(*"mp4v"), fps, (frame.width_px, frame.height_px))
+                    if not writer.isOpened():
+                        raise InputFileError("cannot write the overlay video", where=str(out), fix="give a writable path ending in .mp4 or .mkv")
+                for track in tracks:
+                    if frame.index < track.n_frames:
+                        label = "patient" if track.person_id == patient_id else f"person {track.person_id}"
+                        colour = PERSON_COLOURS_BGR[track.person_id % len(PERSON_COLOURS_BGR)]
+                        draw_skeleton(image, track.landmarks_px[frame.index], track.visibility[frame.index], colour_bgr=colour, label=label)
+                writer.write(image)
+                written += 1
+        finally:
+            if writer is not None:
+                writer.release()
     return written

@@ -22,9 +22,11 @@ from typing import Any
 import numpy as np
 
 from motionrehab._files import open_private
+from motionrehab._format import seconds
 from motionrehab.capture.landmarks import LANDMARK_NAMES, N_LANDMARKS
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InputFileError, InvalidDataError
+from motionrehab.timebase import check_time_base
 
 FRAME_COLUMNS = ("t_s", "person_id", "image_width_px", "image_height_px")
 IMAGE_COLUMNS = tuple(
@@ -79,6 +81,10 @@ def write_pose_csv(path: str | os.PathLike[str], tracks: PoseTrack | Sequence[Po
         writer.writerow(pose_csv_header(with_world))
         writer.writerows(row for _, _, row in rows)
     return Path(path)
+
+
+MAX_CAMERA_RATE_HZ = 1000.0
+"""Fastest frame rate believed in a pose track (high-speed phone video films at 240 fps)."""
 
 
 def _parse_float(text: str, where: str, column: str) -> float:
@@ -221,6 +227,7 @@ def tracks_from_batches(batches: Iterable[Any], *, has_world: bool, source: str)
         if not (steps > 0).all():  # also catches NaN times
             raise _NeedsDiagnosis
         n = t.size
+        check_time_base(t, f"{source}, person {person}", max_rate_hz=MAX_CAMERA_RATE_HZ)  # before any array is built
         world = np.concatenate(store.pop("world")).reshape(n, N_LANDMARKS, 3) if has_world else None
         width, height = sizes[person]
         tracks[person] = PoseTrack(
@@ -337,7 +344,7 @@ def _diagnose(source: Path, header_info: _Header) -> None:
                 )
             if previous is not None and not t > previous[0]:
                 raise InvalidDataError(
-                    f"time does not increase for person {person}: t_s={previous[0]!r} then {t!r}",
+                    f"time does not increase for person {person}: {seconds(previous[0])} then {seconds(t)}",
                     where=where,
                     fix="each person may have only one row per frame, in time order",
                 )

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from motionrehab._format import seconds
 from motionrehab.capture.landmarks import LANDMARK_INDEX, N_LANDMARKS
 from motionrehab.errors import InvalidDataError
 
@@ -65,8 +66,8 @@ def validate_time_s(t_s: Any, where: str) -> FloatArray:
         if (steps <= 0).any():
             bad = int(np.flatnonzero(steps <= 0)[0])
             raise InvalidDataError(
-                f"time is not strictly increasing: t_s[{bad}]={t[bad]!r} then "
-                f"t_s[{bad + 1}]={t[bad + 1]!r}",
+                f"time is not strictly increasing: frame {bad} at {seconds(t[bad])} then "
+                f"frame {bad + 1} at {seconds(t[bad + 1])}",
                 where=where,
                 fix="sort the frames by time and drop duplicated timestamps",
             )

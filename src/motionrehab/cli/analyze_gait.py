@@ -15,8 +15,9 @@ from pathlib import Path
 
 import click
 
-from motionrehab._files import make_private_dir, open_private
+from motionrehab._files import make_output_dir, open_private
 from motionrehab.cli.for_patient import PatientLink, for_patient
+from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.provenance import analysis_command
 from motionrehab.errors import InputFileError
 from motionrehab.measures.gait import GaitResult
@@ -65,7 +66,7 @@ def _text(result: GaitResult) -> str:
 
 
 def _write_outputs(result: GaitResult, out_dir: Path) -> list[Path]:
-    folder = make_private_dir(out_dir)
+    folder = make_output_dir(out_dir)
     summary = folder / "gait_summary.json"
     with open_private(summary, "w") as handle:
         json.dump(result.to_json_dict(), handle, indent=2)
@@ -116,11 +117,11 @@ def read_walk(input_path: Path, *, sensor_placement: str | None = None, side: st
 @click.option("--sensor-placement", type=click.Choice(["foot", "shank", "lower_back", "phone"]),
               help="Where the inertial sensor was worn (overrides the file).")
 @click.option("--side", type=click.Choice(["left", "right", "both"]), default=None, help="Which foot to analyse.")
-@click.option("--height-m", type=float, help="Subject height (video: sets the length scale).")
-@click.option("--px-per-m", type=float, help="Video scale from a calibration (pixels per metre in the walking plane).")
-@click.option("--leg-length-m", type=float, help="Leg length / lower-back sensor height (inverted pendulum).")
-@click.option("--pain-onset-s", type=float, help="Time of pain onset (s): reports walking tolerance.")
-@click.option("--treadmill-speed-m-s", type=float, help="Treadmill belt speed (video on a treadmill).")
+@click.option("--height-m", type=Quantity(0.5, 2.5, "m"), help="Subject height (video: sets the length scale).")
+@click.option("--px-per-m", type=Quantity(0, 1e5, "pixels per m", open_low=True), help="Video scale from a calibration (pixels per metre in the walking plane).")
+@click.option("--leg-length-m", type=Quantity(0.3, 1.5, "m"), help="Leg length / lower-back sensor height (inverted pendulum).")
+@click.option("--pain-onset-s", type=Quantity(0, 86_400, "s"), help="Time of pain onset (s): reports walking tolerance.")
+@click.option("--treadmill-speed-m-s", type=Quantity(0, 10, "m/s", open_low=True), help="Treadmill belt speed (video on a treadmill).")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video input.")
 @click.option("--pain-free", is_flag=True, help="With --patient: no pain during the walk (its walking tolerance is the whole walk).")
 @click.option("--exercise", "exercise_id", default=None, help="With --patient: the prescribed walk this counts for (default: today's walking exercise).")

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import click
 
-from motionrehab._files import make_private_dir, open_private, write_private_text
+from motionrehab._files import make_output_dir, open_private, write_private_text
+from motionrehab._format import number
 from motionrehab.cli.for_patient import PatientLink, for_patient
 from motionrehab.cli.inputs import patient_track
+from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.provenance import analysis_command
 from motionrehab.errors import InputFileError
 from motionrehab.kinematics.angle_csv import write_angle_csv
@@ -109,8 +111,8 @@ def _text(result: HingeSetResult) -> str:
     for rep in result.repetitions:
         lines.append(
             f"  rep {rep.index + 1}: {rep.t_start_s:6.1f}-{rep.t_end_s:6.1f} s  down {rep.eccentric_s:.1f} s, hold {rep.pause_s:.1f} s, "
-            f"up {rep.concentric_s:.1f} s; hip {rep.peak_hip_flexion_deg:.0f} deg, trunk {rep.peak_trunk_inclination_deg:.0f} deg, "
-            f"knee {rep.knee_flexion_at_bottom_deg:.0f} deg; score {rep.score}: {rep.cue}"
+            f"up {rep.concentric_s:.1f} s; hip {number(rep.peak_hip_flexion_deg, 'deg', digits=0)}, trunk {number(rep.peak_trunk_inclination_deg, 'deg', digits=0)}, "
+            f"knee {number(rep.knee_flexion_at_bottom_deg, 'deg', digits=0)}; score {rep.score}: {rep.cue}"
         )
     lines.extend(f"Not assessed: {item}" for item in result.not_assessed)
     lines.extend(f"Note: {note}" for note in result.notes)
@@ -121,7 +123,7 @@ def _text(result: HingeSetResult) -> str:
 @click.argument("input_arg", metavar="INPUT")
 @click.option("--prescription", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The patient's prescription file (target depth and tempo).")
 @click.option("--phase", help="The prescription's phase (default: the first with a hip hinge).")
-@click.option("--target-depth-deg", type=click.FloatRange(0, 150), help="Prescribed hip flexion at the bottom, degrees.")
+@click.option("--target-depth-deg", type=Quantity(0, 150, "deg"), help="Prescribed hip flexion at the bottom, degrees.")
 @click.option("--tempo", help="Prescribed tempo ECCENTRIC-PAUSE-CONCENTRIC in seconds, e.g. 3-1-2.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write hinge_summary.json, hinge_repetitions.csv and angles.csv here.")
@@ -129,7 +131,7 @@ def _text(result: HingeSetResult) -> str:
 @click.option("--t12", type=click.Path(exists=True, path_type=Path), help="Inertial CSV of the sensor at T12-L1 (with --s1: lumbar flexion).")
 @click.option("--s1", type=click.Path(exists=True, path_type=Path), help="Inertial CSV of the sensor at S1.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
-@click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--seconds", type=Quantity(1, 86_400, "s"), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
 @click.option("--exercise", "exercise_id", default=None, help="With --patient: the prescribed exercise id this set counts for (default: today's hip hinge).")
 @analysis_command
 @for_patient
@@ -147,7 +149,7 @@ def hip_hinge(input_arg: str, prescription: Path | None, phase: str | None, targ
     analysis = analyze_hip_hinge_track(patient.track, criteria=criteria, calibration=calibration, lumbar_flexion_deg=lumbar)
     result = analysis.result
     if out_dir is not None:
-        folder = make_private_dir(out_dir)
+        folder = make_output_dir(out_dir)
         write_private_text(folder / "hinge_summary.json", json.dumps(result.to_json_dict(), indent=2) + "\n")
         with open_private(folder / "hinge_repetitions.csv", "w", newline="") as handle:
             rows = [rep.to_json_dict() for rep in result.repetitions]

@@ -11,6 +11,7 @@ import datetime as dt
 import click
 
 from motionrehab.cli.program import open_store, store_option
+from motionrehab.dates import check_date
 from motionrehab.errors import InvalidDataError, MotionRehabError
 from motionrehab.program.progression import plan_session, state_for_week
 from motionrehab.program.safety import (
@@ -20,6 +21,7 @@ from motionrehab.program.safety import (
     evaluate_checkin,
     require_safe_to_start,
 )
+from motionrehab.pseudonym import check_pseudonym
 
 
 @click.command()
@@ -35,6 +37,7 @@ from motionrehab.program.safety import (
 def checkin(patient: str, pain: int | None, tingling: bool | None, numbness: bool | None, red_flags: tuple[str, ...],
             no_red_flags: bool, at_text: str | None, store_url: str | None) -> None:  # fmt: skip
     """Screen PATIENT before a session; any red flag stops the session and flags the record for the clinician."""
+    check_pseudonym(patient, where="PATIENT")  # before any question is asked
     at = _parse_at(at_text)
     store = open_store(store_url)
     try:
@@ -77,6 +80,8 @@ def _parse_at(text: str | None) -> dt.datetime:
     if text is None:
         return dt.datetime.now().replace(second=0, microsecond=0)
     try:
-        return dt.datetime.fromisoformat(text)
+        at = dt.datetime.fromisoformat(text)
     except ValueError:
         raise InvalidDataError(f"'{text}' is not a date and time", where="--at", fix="write it as YYYY-MM-DDTHH:MM, e.g. 2026-01-06T08:30") from None
+    check_date(at, "--at", event=True)
+    return at

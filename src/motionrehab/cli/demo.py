@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from motionrehab._files import make_private_dir, write_private_text
+from motionrehab._files import make_output_dir, write_private_text
 from motionrehab.capture.pose_csv import read_pose_csv, write_pose_csv
 from motionrehab.kinematics.measure import measure_angles
 from motionrehab.measures.gait_video import analyze_video_gait
@@ -108,7 +108,7 @@ def _walk(folder: Path, seed: int) -> list[str]:
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the simulated noise.")
 def demo(out_dir: Path, seed: int) -> None:
     """Analyse an embedded synthetic session end to end (no camera, sensor, network or account)."""
-    folder = make_private_dir(out_dir)
+    folder = make_output_dir(out_dir)
     click.echo("motionrehab demo: a simulated patient filmed by a simulated phone (truth known exactly)")
     click.echo("")
     for line in _hinge(folder, seed) + [""] + _slr(folder, seed) + [""] + _walk(folder, seed):

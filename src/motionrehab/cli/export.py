@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InvalidDataError
 from motionrehab.records.export import read_record, write_tables
@@ -19,10 +20,9 @@ from motionrehab.records.export import read_record, write_tables
 def _since(text: str | None) -> dt.date | None:
     if text is None:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidDataError(f"'{text}' is not a date", where="--since", fix="write it as YYYY-MM-DD") from None
+    from motionrehab.cli.program import parse_day
+
+    return parse_day(text, "--since")
 
 
 @click.command()
@@ -35,7 +35,7 @@ def _since(text: str | None) -> dt.date | None:
               help="opensim only: also convert this pose-track CSV (motionrehab pose) to .trc marker trajectories.")  # fmt: skip
 @click.option("--angles-csv", "angles_csv", default=None, type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="opensim only: also convert this angle CSV (motionrehab angles) to a per-frame .mot.")  # fmt: skip
-@click.option("--px-per-m", type=float, default=None, help="opensim only: image scale for --pose-csv without world landmarks (pixels per metre).")
+@click.option("--px-per-m", type=Quantity(0, 1e5, "pixels per m", open_low=True), default=None, help="opensim only: image scale for --pose-csv without world landmarks (pixels per metre).")
 @store_option
 def export(patient: str, fmt: str, since_text: str | None, out_dir: Path, pose_csv: Path | None, angles_csv: Path | None,
            px_per_m: float | None, store_url: str | None) -> None:  # fmt: skip

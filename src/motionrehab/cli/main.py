@@ -7,11 +7,13 @@ them, exit status 2, no traceback. Anything else is a bug and keeps its tracebac
 from __future__ import annotations
 
 import sys
+import warnings
+from typing import Any
 
 import click
 
 from motionrehab.cli.lazy import LazyGroup
-from motionrehab.errors import MotionRehabError, SafetyStop
+from motionrehab.errors import MotionRehabError, MotionRehabWarning, SafetyStop
 
 COMMANDS = {
     "demo": "motionrehab.cli.demo:demo",
@@ -29,6 +31,7 @@ COMMANDS = {
     "import": "motionrehab.cli.import_record:import_",
     "report": "motionrehab.cli.report:report",
     "session": "motionrehab.cli.session:session",
+    "forget": "motionrehab.cli.forget:forget",
     "log": "motionrehab.cli.log:log",
     "today": "motionrehab.cli.today:today",
     "batch": "motionrehab.cli.batch:batch",
@@ -59,6 +62,32 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 2 bad input, 3 safety stop or, for batch, some recordings failed)."""
+    with warnings.catch_warnings():
+        # Our warnings are one line for a person; numpy's arithmetic RuntimeWarnings (mean of
+        # nothing, 0/0) are not for the user: the results say in words what was not measured.
+        warnings.simplefilter("always", MotionRehabWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shown: set[str] = set()
+
+        def show(message: Warning | str, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
+            if str(message) not in shown:  # once per command, wherever it was raised
+                shown.add(str(message))
+                click.echo(f"warning: {message}", err=True)
+
+        warnings.showwarning = show
+        return _run(argv)
+
+
+def one_line(error: MotionRehabError) -> str:
+    """The error as one line: where: what. How to fix: fix."""
+    what = " ".join(error.what.split())
+    text = f"{error.where}: {what}" if error.where else what
+    if error.fix:
+        text += ("" if text.endswith((".", "!", "?")) else ".") + f" How to fix: {' '.join(error.fix.split())}"
+    return text
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         # Without standalone mode click returns (not raises) the status of ctx.exit(n) / Exit(n).
         status = cli.main(args=argv, prog_name="motionrehab", standalone_mode=False)
@@ -66,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(str(stop), err=True)
         return 3
     except MotionRehabError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {one_line(error)}", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

@@ -15,8 +15,10 @@ from typing import Any
 
 import click
 
-from motionrehab._files import make_private_dir, open_private, write_private_text
+from motionrehab._files import make_output_dir, open_private, write_private_text
+from motionrehab._format import number
 from motionrehab.cli.for_patient import PatientLink, for_patient
+from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.provenance import analysis_command
 from motionrehab.errors import InputFileError, MotionRehabError
 from motionrehab.measures.slr import (
@@ -134,12 +136,12 @@ def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[Tr
     def one(m: SlrMeasurement) -> list[str]:
         lines = [f"SLR {m.side} leg, {m.method.replace('_', ' ')} ({m.leg_axis.replace('_', ' -> ')}), detection {100 * m.detection_rate:.0f} %"]
         for t in m.trials:
-            peak = "not measured" if t.peak_deg is None else f"{t.peak_deg:.1f} deg"
-            extra = [] if t.onset_deg is None else [f"onset {t.onset_deg:.1f} deg"]
+            peak = number(t.peak_deg, "deg")
+            extra = [] if t.onset_deg is None else [f"onset {number(t.onset_deg, 'deg')}"]
             if t.knee_flexion_at_peak_deg is not None:
-                extra.append(f"knee {t.knee_flexion_at_peak_deg:.0f} deg")
+                extra.append(f"knee {number(t.knee_flexion_at_peak_deg, 'deg', digits=0)}")
             if t.pelvic_compensation_deg is not None:
-                extra.append(f"pelvic compensation {t.pelvic_compensation_deg:.0f} deg")
+                extra.append(f"pelvic compensation {number(t.pelvic_compensation_deg, 'deg', digits=0)}")
             verdict = "valid" if t.valid else "INVALID: " + "; ".join(t.invalid_reasons)
             lines.append(f"  trial {t.index + 1} at {t.t_peak_s:.1f} s: peak {peak}" + (f" ({', '.join(extra)})" if extra else "") + f" - {verdict}")
         if m.n_valid:
@@ -169,14 +171,14 @@ def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[Tr
               help="Camera: the leg's axis, hip -> ankle (DOMAIN.md) or hip -> knee (the thigh).")  # fmt: skip
 @click.option("--onset-times", help="Symptom onset times in seconds from the start of INPUT, comma-separated.")
 @click.option("--sensor", "sensor_path", type=click.Path(exists=True, dir_okay=False), help="A shin sensor's inertial CSV recorded with the video: both methods and their difference per trial.")
-@click.option("--sensor-offset-s", type=float, default=0.0, show_default=True, help="Sensor time + this = video time, s.")
-@click.option("--mdc-deg", type=click.FloatRange(min=0.0, min_open=True), help="The clinic's minimal detectable change, deg (default: from the trials' SD).")
+@click.option("--sensor-offset-s", type=Quantity(-3600, 3600, "s"), default=0.0, show_default=True, help="Sensor time + this = video time, s.")
+@click.option("--mdc-deg", type=Quantity(0, 90, "deg", open_low=True), help="The clinic's minimal detectable change, deg (default: from the trials' SD).")
 @click.option("--no-save", is_flag=True, help="With --patient: compare only, do not save this measurement.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write slr_summary.json and slr_trials.csv here (private files).")
 @click.option("--calibration", "calibration_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Camera calibration profile.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
-@click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--seconds", type=Quantity(1, 86_400, "s"), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
 @analysis_command
 @for_patient
 def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str | None, sensor_path: str | None, sensor_offset_s: float,
@@ -208,7 +210,7 @@ def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str 
     summary = _summary(result, sensor, pairs, change, notes)
     summary["left_right_difference_deg"] = None if left_right is None else round(left_right, 2)
     if out_dir is not None:
-        folder = make_private_dir(out_dir)
+        folder = make_output_dir(out_dir)
         write_private_text(folder / "slr_summary.json", json.dumps(summary, indent=2) + "\n")
         with open_private(folder / "slr_trials.csv", "w", newline="") as handle:
             writer = csv.writer(handle)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import click
 
-from motionrehab._files import make_private_dir, write_private_text
+from motionrehab._files import make_output_dir, write_private_text
 from motionrehab.cli.for_patient import PatientLink, for_patient
 from motionrehab.cli.measure_slr import parse_onset_times
+from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.provenance import analysis_command
 from motionrehab.measures.slump import SlumpResult, measure_slump_camera
 from motionrehab.records.journal import Value, Work
@@ -44,7 +45,7 @@ def _text(result: SlumpResult) -> str:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write slump_summary.json here (private file).")
 @click.option("--calibration", "calibration_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Camera calibration profile.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task) for video or camera input.")
-@click.option("--seconds", type=click.FloatRange(min=1.0), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--seconds", type=Quantity(1, 86_400, "s"), default=60.0, show_default=True, help="Recording time when INPUT is a camera index.")
 @analysis_command
 @for_patient
 def slump(input_arg: str, side: str, neck_flexed_onset_s: str | None, neck_released_onset_s: str | None, as_json: bool, out_dir: Path | None,
@@ -62,7 +63,7 @@ def slump(input_arg: str, side: str, neck_flexed_onset_s: str | None, neck_relea
     result = measure_slump_camera(measured.angles, side, neck_flexed_onset_s=flexed, neck_released_onset_s=released)
     summary = result.to_json_dict() | {"notes": [patient.description, measured.calibration_note]}
     if out_dir is not None:
-        folder = make_private_dir(out_dir)
+        folder = make_output_dir(out_dir)
         write_private_text(folder / "slump_summary.json", json.dumps(summary, indent=2) + "\n")
         click.echo(f"wrote {folder}/slump_summary.json", err=as_json)
     if as_json:

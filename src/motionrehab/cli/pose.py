@@ -11,12 +11,13 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from motionrehab._files import make_private_dir
+from motionrehab._files import child_path, make_output_dir, refuse_overwrite
 from motionrehab.capture.estimate import estimate_poses
 from motionrehab.capture.model_files import VARIANTS, resolve_pose_model
 from motionrehab.capture.overlay import write_overlay_video
 from motionrehab.capture.pose_csv import write_pose_csv
 from motionrehab.capture.video import open_video_source
+from motionrehab.cli.numbers import Quantity
 
 
 @click.command()
@@ -26,7 +27,8 @@ from motionrehab.capture.video import open_video_source
 @click.option("--overlay", "overlay_path", type=click.Path(path_type=Path), help="Also write this video (.mp4) with the skeletons drawn.")
 @click.option("--pose-model", type=click.Path(path_type=Path), help="MediaPipe pose model (.task); default: $MOTIONREHAB_POSE_MODEL, cache, download.")
 @click.option("--model-variant", type=click.Choice(VARIANTS), default="full", show_default=True, help="Which official model to use when no path is given.")
-@click.option("--seconds", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--seconds", type=Quantity(0.1, 86_400, "s"), default=10.0, show_default=True, help="Recording time when INPUT is a camera index.")
+@click.option("--force", is_flag=True, help="Replace the overlay video if it already exists.")
 @click.option("--format", "file_format", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="Pose-track file format: CSV, or Parquet (typed, compressed; for pandas/Spark).")
 def pose(
@@ -37,9 +39,12 @@ def pose(
     pose_model: Path | None,
     model_variant: str,
     seconds: float,
+    force: bool,
     file_format: str,
 ) -> None:
     """Estimate the pose of every person in INPUT (a video file or a camera index) and write a pose-track CSV."""
+    if overlay_path is not None:
+        refuse_overwrite(overlay_path, force=force, option="--overlay")
     model = resolve_pose_model(pose_model, variant=model_variant)
     is_camera = input_path.isdigit() and not Path(input_path).exists()
     # Open the source before the progress bar starts, so a bad file gives just its error.
@@ -53,13 +58,13 @@ def pose(
 
         result = estimate_poses(source, model=model, max_people=max_people, progress=progress)
     stem = f"camera{input_path}" if is_camera else Path(input_path).stem
-    folder = make_private_dir(out_dir)
+    folder = make_output_dir(out_dir)
     if file_format == "parquet":
         from motionrehab.capture.pose_parquet import write_pose_parquet
 
-        csv_path = write_pose_parquet(folder / f"{stem}_pose.parquet", result.tracks)
+        csv_path = write_pose_parquet(child_path(folder, f"{stem}_pose.parquet"), result.tracks)
     else:
-        csv_path = write_pose_csv(folder / f"{stem}_pose.csv", result.tracks)
+        csv_path = write_pose_csv(child_path(folder, f"{stem}_pose.csv"), result.tracks)
     click.echo(f"Pose model: {model.path} ({model.origin})")
     click.echo(f"Frames: {result.frames_read} read, {result.frames_with_person} with a person")
     for track in result.tracks:

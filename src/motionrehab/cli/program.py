@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from motionrehab.dates import check_date
 from motionrehab.errors import InvalidDataError
 from motionrehab.program.prescription import load_prescription
 from motionrehab.program.proms import (
@@ -85,13 +86,15 @@ def assign(path: Path, start_text: str | None, store_url: str | None) -> None:
 
 
 def parse_day(text: str | None, where: str = "--today") -> dt.date:
-    """--today YYYY-MM-DD, or today's date."""
+    """A date option written YYYY-MM-DD (default today), inside the accepted window (motionrehab.dates)."""
     if text is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidDataError(f"'{text}' is not a date", where=where, fix="write it as YYYY-MM-DD (or 'today' for --start)") from None
+    check_date(day, where)
+    return day
 
 
 @program.command()
@@ -115,7 +118,7 @@ def prom(patient: str, instrument: str, answers: tuple[str, ...], at_text: str |
             items.append(int(answer))
         except ValueError:
             raise InvalidDataError(f"answer {index} '{answer}' is not a whole number", where=f"{instrument} item {index}", fix="write numbers separated by spaces; '-' for an unanswered ODI section") from None
-    at = dt.datetime.combine(parse_day(at_text), dt.time(12))
+    at = dt.datetime.combine(parse_day(at_text, "--at"), dt.time(12))
     scorers = {NRS: lambda: score_nrs(_single(items), at), ODI: lambda: score_odi(items, at),
                LEFS: lambda: score_lefs(items, at), PSFS: lambda: score_psfs(items, at)}  # fmt: skip
     score = scorers[instrument]()

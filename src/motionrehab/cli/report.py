@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from motionrehab._files import refuse_overwrite
 from motionrehab.cli.program import open_store, parse_day, store_option
-from motionrehab.errors import InvalidDataError
 from motionrehab.records.recheck import recheck_data
 from motionrehab.records.report import write_recheck_report
 
@@ -23,16 +23,17 @@ from motionrehab.records.report import write_recheck_report
               help="Compare the latest values with those on or before this visit date, YYYY-MM-DD (default: one recheck interval earlier).")  # fmt: skip
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write (owner-only).")
 @click.option("--pdf", is_flag=True, help="Also print a PDF beside the HTML (needs Chromium).")
+@click.option("--force", is_flag=True, help="Replace the report (and its PDF) if it already exists.")
 @click.option("--today", "today_text", default=None, help="The visit day, YYYY-MM-DD (default: today): stalled progress is judged over the weeks completed by then.")
 @store_option
-def report(patient: str, compare_text: str | None, out_path: Path, pdf: bool, today_text: str | None, store_url: str | None) -> None:
+def report(patient: str, compare_text: str | None, out_path: Path, pdf: bool, force: bool, today_text: str | None, store_url: str | None) -> None:
     """The recheck report of PATIENT: what was done, how well, what changed, and whether the change is real."""
     compare = None
     if compare_text is not None:
-        try:
-            compare = dt.date.fromisoformat(compare_text)
-        except ValueError:
-            raise InvalidDataError(f"'{compare_text}' is not a date", where="--compare", fix="write it as YYYY-MM-DD") from None
+        compare = parse_day(compare_text, "--compare")
+    refuse_overwrite(out_path, force=force)
+    if pdf:
+        refuse_overwrite(out_path.with_suffix(".pdf"), force=force, option="--pdf")
     store = open_store(store_url)
     try:
         data = recheck_data(store, patient, compare=compare, generated=dt.datetime.now(dt.timezone.utc).replace(microsecond=0), today=parse_day(today_text))

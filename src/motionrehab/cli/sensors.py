@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from motionrehab.cli.numbers import Quantity
 from motionrehab.errors import InvalidDataError
 from motionrehab.sensors.ble.profiles import PROFILES, get_profile
 from motionrehab.sensors.ble.recorder import Recorder
@@ -47,7 +48,7 @@ def sensors() -> None:
 
 
 @sensors.command()
-@click.option("--seconds", type=click.FloatRange(min=0.1), default=5.0, show_default=True, help="How long to scan.")
+@click.option("--seconds", type=Quantity(0.1, 86_400, "s"), default=5.0, show_default=True, help="How long to scan.")
 @click.option("--all", "show_all", is_flag=True, help="Also list devices no profile matches.")
 def scan(seconds: float, show_all: bool) -> None:
     """List advertising devices: name, address, RSSI and the matching profile."""
@@ -117,10 +118,10 @@ def _summary(contents: RecordingContents) -> None:
 @click.option("--profile", "profiles", multiple=True, help=f"Profile per device ({', '.join(PROFILES)}); default: from the advertisement.")
 @click.option("--placement", "placements", multiple=True, required=True,
               help="Where each device is worn, in --device order: shin-left, foot-right, trunk-t12, sacrum, footpod-right ...")
-@click.option("--duration", type=click.FloatRange(min=0.1), help="Stop after this many seconds (default: Ctrl-C).")
+@click.option("--duration", type=Quantity(0.1, 86_400, "s"), help="Stop after this many seconds (default: Ctrl-C).")
 @click.option("--samples", type=click.IntRange(min=1), help="Stop when every device delivered this many samples.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="New recording folder.")
-@click.option("--scan-seconds", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+@click.option("--scan-seconds", type=Quantity(0.1, 86_400, "s"), default=5.0, show_default=True,
               help="Scan time to find devices given by name.")
 def record(devices: tuple[str, ...], profiles: tuple[str, ...], placements: tuple[str, ...], duration: float | None,
            samples: int | None, out_dir: Path, scan_seconds: float) -> None:  # fmt: skip
@@ -151,21 +152,24 @@ def replay(folder: Path) -> None:
 @click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--posture", type=click.Choice(["standing", "leg_flat"]), required=True,
               help="The still zeroing posture held at the start of the recording.")
-@click.option("--window-s", type=click.FloatRange(min=0.5), default=2.0, show_default=True, help="Length of the still window.")
-@click.option("--start-s", type=float, help="Start of the still window (s); default: the first sample.")
+@click.option("--window-s", type=Quantity(0.5, 600, "s"), default=2.0, show_default=True, help="Length of the still window.")
+@click.option("--start-s", type=Quantity(0, 86_400, "s"), help="Start of the still window (s); default: the first sample.")
 @click.option("--mounting", default="x,y,z", show_default=True,
               help="How the sensor is strapped on: segment x,y,z in sensor axes (e.g. -z,y,x).")
 @click.option("--save", "save_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Profile file (default: calibration/sensor-<placement>-<side>.json).")
+@click.option("--force", is_flag=True, help="Replace the profile if it already exists.")
 def calibrate(csv_path: Path, posture: str, window_s: float, start_s: float | None, mounting: str,
-              save_path: Path | None) -> None:  # fmt: skip
+              save_path: Path | None, force: bool) -> None:  # fmt: skip
     """Zero a sensor on a still posture and save its sensor-to-segment profile under calibration/."""
     from motionrehab.sensors.calibration import calibrate_sensor, default_profile_path
     from motionrehab.sensors.imu_csv import read_imu_csv
 
     recording = read_imu_csv(csv_path)
     calibration = calibrate_sensor(recording, posture, start_s=start_s, window_s=window_s, mounting=mounting)
-    path = calibration.save(save_path or default_profile_path(recording.placement, recording.side))
+    from motionrehab._files import refuse_overwrite
+
+    path = calibration.save(refuse_overwrite(save_path or default_profile_path(recording.placement, recording.side), force=force, option="--save"))
     click.echo(f"{recording.placement} {recording.side}: gravity {calibration.gravity_m_s2:.3f} m/s^2, tilt correction "
                f"{calibration.tilt_correction_deg:.1f} deg, gyro bias "
                + ", ".join(f"{b:+.2f}" for b in calibration.gyro_bias_deg_s) + " deg/s")  # fmt: skip

@@ -24,8 +24,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from motionrehab._files import open_private
+from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InputFileError, InvalidDataError
+from motionrehab.live.preflight import failure_reason
 from motionrehab.measures.hip_hinge import HingeCriteria, HingeRepetition
 from motionrehab.program.prescription import Exercise, Prescription, load_prescription
 from motionrehab.program.progression import plan_session, state_for_week
@@ -140,8 +142,10 @@ class _OverlayWriter:
 @click.option("--prescription", "prescription_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Prescription file (default: the one stored for the patient).")
 @click.option("--exercise", "exercise_id", help="Guide only this exercise (default: with --camera every camera-measurable exercise of today's plan).")
-@click.option("--overlay", "overlay_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the overlay video (MP4) here.")
-@click.option("--rest-s", type=click.FloatRange(0, 600), default=60.0, show_default=True, help="Rest between sets, seconds.")
+@click.option("--overlay", "overlay_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the overlay video here (.mkv stays playable if the session is cut off; .mp4 does not).")
+@click.option("--force", is_flag=True, help="Replace an existing --overlay file.")
+@click.option("--rest-s", type=Quantity(0, 600, "s"), default=60.0, show_default=True, help="Rest between sets, seconds.")
 @click.option("--speak", is_flag=True, help="Speak each cue (offline text-to-speech; needs the speech extra).")
 @click.option("--every-frame", is_flag=True, help="Analyse every frame, never drop one (tests; slower than real time).")
 @click.option("--one-person", is_flag=True, help="Follow the patient with a one-person model once they are alone in view (faster; landmarks a few pixels off the two-person model's).")
@@ -149,23 +153,53 @@ class _OverlayWriter:
 @click.option("--at", "at_text", default=None, help="Date and time of the session, YYYY-MM-DDTHH:MM (default: now).")
 @store_option
 def session(patient_arg: str | None, camera: int | None, source_args: tuple[str, ...], done_text: str | None, headless: bool, checkin_answers: str | None,
-            prescription_path: Path | None, exercise_id: str | None, overlay_path: Path | None, rest_s: float, speak: bool, every_frame: bool,
-            one_person: bool, pose_model: Path | None, at_text: str | None, store_url: str | None) -> None:  # fmt: skip
+            prescription_path: Path | None, exercise_id: str | None, overlay_path: Path | None, force: bool, rest_s: float, speak: bool,
+            every_frame: bool, one_person: bool, pose_model: Path | None, at_text: str | None, store_url: str | None) -> None:  # fmt: skip
     """Run today's session: check-in, each exercise of the plan (camera-guided where it can be), closing check-in."""
     if camera is not None and source_args:
         raise InvalidDataError("give either --camera or --source, not both", where="session")
     sources = parse_sources(source_args)
     done = parse_done(done_text)
-    at = dt.datetime.fromisoformat(at_text) if at_text else dt.datetime.now().replace(microsecond=0)
+    from motionrehab.cli.checkin import _parse_at
+    from motionrehab.pseudonym import check_pseudonym
+
+    if patient_arg is not None:
+        check_pseudonym(patient_arg, where="--patient")
+    at = _parse_at(at_text)
     answers = parse_answers(checkin_answers)
+    # a prescription file (and its patient), then display, overlay name, model and sources are checked before anything is asked or stored
+    from_file = _prescription(None, patient_arg, prescription_path) if prescription_path is not None else None
+    _preflight(camera=camera, sources=sources, pose_model=pose_model, headless=headless, overlay_path=overlay_path, force=force)
     store = open_store(store_url)
     try:
-        prescription = _prescription(store, patient_arg, prescription_path)
+        prescription = from_file or _prescription(store, patient_arg, prescription_path)
         patient = patient_arg or prescription.patient
         _run(store, prescription, patient, at, answers, camera=camera, sources=sources, done=done, headless=headless, exercise_id=exercise_id,
              overlay_path=overlay_path, rest_s=rest_s, speak=speak, every_frame=every_frame, one_person=one_person, pose_model=pose_model)  # fmt: skip
     finally:
         store.close()
+
+
+def _preflight(*, camera: int | None, sources: dict[str, Path], pose_model: Path | None, headless: bool, overlay_path: Path | None, force: bool) -> None:
+    from motionrehab.live.preflight import (
+        check_camera,
+        check_display,
+        check_overlay_path,
+        check_video_source,
+    )
+
+    check_display(headless)
+    warning = check_overlay_path(overlay_path, force=force)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    if sources or camera is not None:
+        from motionrehab.capture.model_files import resolve_pose_model
+
+        resolve_pose_model(pose_model)
+        for path in sources.values():
+            check_video_source(path)
+        if camera is not None:
+            check_camera(camera)
 
 
 def parse_sources(args: tuple[str, ...]) -> dict[str, Path]:
@@ -319,9 +353,21 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
             results.append(result)
             if result.quit_early:
                 break
-    except BaseException:
-        recorder.close()  # what was recorded is kept; the pain after is unknown
+    except BaseException as error:
+        reason = None if done else failure_reason(recorder.repetitions_recorded, 0, None, error)
+        if reason is None:
+            recorder.close()  # what was recorded is kept; the pain after is unknown
+        else:
+            recorder.fail(reason)  # measured nothing: stored as failed, never counted toward adherence
         raise
+    capture_error = next((r.stats.capture_error for r in results if r.stats.capture_error), None)
+    reason = failure_reason(recorder.repetitions_recorded, sum(r.stats.frames_analysed for r in results), capture_error) if results and not done else None
+    if reason is not None:
+        recorder.fail(reason)
+        _echo({"event": "session_failed", "session_id": recorder.session_id, "reason": reason})
+        click.echo(f"warning: session {recorder.session_id}: the session measured nothing ({reason}); it is stored as failed and does not "
+                   "count toward adherence. Check the camera's view of the whole body (motionrehab doctor) and start again", err=True)  # fmt: skip
+        return
     # 3. closing check-in
     pain_after = _pain(answers, "pain_after", "Pain now, after the session, 0 to 10")
     new_tingling = _yes_no(answers, "tingling_after", "Any new tingling or numbness in the leg?") if ("tingling_after" in answers or not headless) else False

@@ -18,6 +18,7 @@ import numpy as np
 
 from motionrehab._csv_sidecar import read_sidecar, write_sidecar
 from motionrehab._files import open_private
+from motionrehab._text import read_text
 from motionrehab.errors import InputFileError
 from motionrehab.kinematics.angle_table import AngleTable
 
@@ -40,11 +41,7 @@ def read_angle_csv(path: str | os.PathLike[str]) -> AngleTable:
     """Read an angle CSV written by ``write_angle_csv`` (or any CSV with ``t_s`` and ``*_deg`` columns)."""
     path = Path(path)
     meta: dict[str, str] = read_sidecar(path)
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            lines = handle.read().splitlines()
-    except OSError as error:
-        raise InputFileError(f"cannot read the angle CSV: {error.strerror}", where=str(path), fix="check the path") from error
+    lines = read_text(path, kind="angle CSV").splitlines()
     body = []
     for line in lines:
         if line.startswith("#"):

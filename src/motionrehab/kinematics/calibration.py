@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from motionrehab._files import write_private_text
+from motionrehab._text import read_text
 from motionrehab.capture.landmarks import LANDMARK_INDEX
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InputFileError, InvalidDataError, UnusableViewError
@@ -69,8 +70,10 @@ class CameraCalibration:
     def load(cls, path: str | os.PathLike[str]) -> CameraCalibration:
         """Read a profile written by ``save``."""
         source = Path(path)
+        if not source.exists():
+            raise InputFileError("calibration profile not found", where=str(source), fix="check the path, or omit it to estimate the roll")
         try:
-            data = json.loads(source.read_text(encoding="utf-8"))
+            data = json.loads(read_text(source, kind="calibration profile", max_bytes=1_000_000))
             return cls(**data)
         except FileNotFoundError:
             raise InputFileError("calibration profile not found", where=str(source), fix="check the path, or omit it to estimate the roll") from None

@@ -15,26 +15,33 @@ from typing import Any
 
 import yaml
 
-from motionrehab.errors import InputFileError, InvalidDataError
+from motionrehab._text import read_text
+from motionrehab.errors import InvalidDataError
 
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml_nodes(path: Path) -> Fields:
     """Compose ``path`` into nodes; the top level must be a mapping."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise InputFileError("the file does not exist", where=str(path), fix="check the path") from error
-    except UnicodeDecodeError as error:
-        raise InputFileError("the file is not UTF-8 text", where=str(path), fix="save it as UTF-8 text (YAML)") from error
-    return parse_yaml_text(text, str(path))
+    return parse_yaml_text(read_text(path, kind="YAML file", max_bytes=MAX_YAML_BYTES), str(path))
 
 
 def parse_yaml_text(text: str, source: str) -> Fields:
-    """Compose YAML ``text`` (named ``source`` in errors) into a top-level mapping."""
-    # libyaml's loader when PyYAML has it (5x faster: a clinic list parses hundreds of prescriptions); same nodes and marks.
-    loader = _LOADER(text)
+    """Compose YAML ``text`` (named ``source`` in errors) into a top-level mapping.
+
+    Size and nesting are checked first (at most MAX_YAML_BYTES, MAX_YAML_DEPTH levels):
+    PyYAML's composer recurses once per level, so ``[[[[...`` 100,000 deep would otherwise
+    end in a RecursionError.
+    """
+    if len(text) > MAX_YAML_BYTES:
+        raise InvalidDataError(f"the YAML text is {len(text):,} characters, more than {MAX_YAML_BYTES:,}", where=source,
+                               fix="a prescription is a few kilobytes: check that this is the right file")  # fmt: skip
+    _check_depth(text, source)
+    try:
+        # libyaml's loader when PyYAML has it (5x faster: a clinic list parses hundreds of prescriptions); same nodes and marks.
+        loader = _LOADER(text)  # refuses control characters at once (ReaderError)
+    except yaml.YAMLError as error:
+        raise InvalidDataError(f"this is not valid YAML text ({error})", where=source, fix="save it as plain UTF-8 text") from error
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
@@ -54,6 +61,31 @@ def parse_yaml_text(text: str, source: str) -> Fields:
     fields = Fields(node, "", source, loader)
     fields.require_mapping()
     return fields
+
+
+MAX_YAML_BYTES = 1_000_000
+"""Largest YAML document read (a prescription is a few kilobytes)."""
+MAX_YAML_DEPTH = 32
+"""Deepest nesting of lists and mappings accepted (the example prescription nests 7 deep: phases, exercises, targets, a range)."""
+
+_OPENING = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _check_depth(text: str, source: str) -> None:
+    # The scanner is iterative (no recursion): count how deep collections open before composing.
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, _OPENING):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise InvalidDataError(f"lists and mappings are nested more than {MAX_YAML_DEPTH} deep", where=f"{source}:{token.start_mark.line + 1}",
+                                           fix="a prescription nests a few levels; check the brackets and indentation")  # fmt: skip
+            elif isinstance(token, _CLOSING):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # not valid YAML: the composer reports it with its line
 
 
 class Fields:

@@ -20,9 +20,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from motionrehab.errors import InvalidDataError
+from motionrehab.dates import check_date
 from motionrehab.program._yaml_fields import Fields, load_yaml_nodes, parse_yaml_text
 from motionrehab.program.measurements import MEASUREMENT, REPETITION, SIDES, quantity, suggestion
+from motionrehab.pseudonym import check_pseudonym
 
 FORMAT = "motionrehab-prescription/1"
 
@@ -280,13 +281,9 @@ def _parse(top: Fields) -> Prescription:
     fmt = top.text("format")
     if fmt != FORMAT:
         raise top.child("format").error(f"unknown format '{fmt}'", f"write 'format: {FORMAT}'")
-    patient = top.text("patient")
-    if any(ch.isspace() for ch in patient) or len(patient) > 40:
-        raise top.child("patient").error(
-            "the patient must be a pseudonymous id (no spaces, at most 40 characters), never a name",
-            "use the clinic's pseudonym, e.g. P-7F3A2C",
-        )
+    patient = check_pseudonym(top.text("patient"), where=top.child("patient").where())
     start_date = top.date("start_date")
+    check_date(start_date, top.child("start_date").where())
     # DOMAIN.md: "measured and adjusted at rechecks every 4-6 weeks"; 1-12 accepted for other programs.
     recheck_every_weeks = top.integer("recheck_every_weeks", minimum=1, maximum=12)
     baseline_pain_nrs = top.integer("baseline_pain_nrs", minimum=0, maximum=10)
@@ -514,11 +511,5 @@ def _parse_custom_measure(node: Fields) -> CustomMeasure:
 
 
 def check_patient_id(patient: str) -> str:
-    """Validate a pseudonymous patient id (no spaces, 1-40 characters); returns it."""
-    if not patient or any(ch.isspace() for ch in patient) or len(patient) > 40:
-        raise InvalidDataError(
-            f"'{patient}' is not a pseudonymous patient id",
-            where="patient",
-            fix="use the clinic's pseudonym (no spaces, at most 40 characters), never a name",
-        )
-    return patient
+    """Validate a pseudonymous patient id (motionrehab.pseudonym: 1-40 of A-Z a-z 0-9 - _, no date); returns it."""
+    return check_pseudonym(patient)

@@ -30,7 +30,9 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
+import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -40,11 +42,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from motionrehab._files import make_private_dir, open_private, write_private_text
+from motionrehab._files import (
+    child_path,
+    make_private_dir,
+    open_private,
+    warn_if_shared,
+    write_private_text,
+)
+from motionrehab._text import open_text, read_text
+from motionrehab.dates import check_date
 from motionrehab.errors import InputFileError, InvalidDataError
 from motionrehab.program.adherence import weekly_scores
 from motionrehab.program.measurements import quantity
 from motionrehab.program.prescription import Prescription, parse_prescription
+from motionrehab.program.proms import INSTRUMENTS
+from motionrehab.program.safety import RED_FLAG_IDS
+from motionrehab.pseudonym import check_pseudonym
 from motionrehab.records import store as store_tables
 from motionrehab.records.store import SessionStore
 
@@ -352,11 +365,16 @@ def _to_json(value: Any) -> Any:
 
 
 def _parse(text: Any, base: type, optional: bool, where: str) -> Any:
+    """One cell (CSV text) or JSON value as ``base``; anything else, or a number that is not finite, is an InvalidDataError."""
     if optional and (text is None or text == ""):
         return None
     try:
         if base is str:
-            return "" if text is None else str(text)
+            if text is None:
+                return ""
+            if not isinstance(text, str):
+                raise TypeError(text)
+            return text
         if base is bool:
             if isinstance(text, bool):
                 return text
@@ -364,23 +382,39 @@ def _parse(text: Any, base: type, optional: bool, where: str) -> Any:
                 raise ValueError(text)
             return text == "true"
         if base is int:
-            if isinstance(text, float) or isinstance(text, bool):
+            if isinstance(text, (float, bool)) or not isinstance(text, (int, str)):
                 raise ValueError(text)
             return int(text)
         if base is float:
-            return float(text)
+            if isinstance(text, bool) or not isinstance(text, (int, float, str)):
+                raise ValueError(text)
+            value = float(text)
+            if not math.isfinite(value):
+                return _not_finite(text, where)
+            return value
         if base is dt.datetime:
             return dt.datetime.fromisoformat(text)
         if base is dt.date:
             return dt.date.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise InvalidDataError(f"{text!r} is not a {base.__name__}", where=where, fix="export the record again; edit values in a spreadsheet without changing their format") from None
+    except InvalidDataError:
+        raise
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidDataError(f"{_short(text)} is not a {base.__name__}", where=where, fix="export the record again; edit values in a spreadsheet without changing their format") from None
     raise TypeError(f"no reader for {base}")  # pragma: no cover - every row field type is handled above
 
 
+def _not_finite(text: Any, where: str) -> float:
+    raise InvalidDataError(f"{_short(text)} is not a finite number", where=where, fix="export the record again; a measured value is always a finite number")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def table_path(folder: str | os.PathLike[str], patient: str, kind: str, fmt: str) -> Path:
-    """Where the table of ``kind`` is written: ``<folder>/<pseudonym>_<kind>.<fmt>``."""
-    return Path(folder) / f"{patient}_{kind}.{fmt}"
+    """Where the table of ``kind`` is written: ``<folder>/<pseudonym>_<kind>.<fmt>`` (checked to stay inside ``folder``)."""
+    return child_path(folder, f"{check_pseudonym(patient)}_{kind}.{fmt}")
 
 
 def write_tables(record: PatientRecord, folder: str | os.PathLike[str], fmt: str, *, exported_at: dt.datetime) -> list[Path]:
@@ -391,7 +425,9 @@ def write_tables(record: PatientRecord, folder: str | os.PathLike[str], fmt: str
     """
     if fmt not in FORMATS:
         raise InvalidDataError(f"unknown table format {fmt!r}", where="export", fix=f"use one of {', '.join(FORMATS)}")
+    check_pseudonym(record.pseudonym)
     out = make_private_dir(folder)
+    warn_if_shared(out)
     written = []
     for kind, row_type in TABLES:
         path = table_path(out, record.pseudonym, kind, fmt)
@@ -408,7 +444,7 @@ def write_tables(record: PatientRecord, folder: str | os.PathLike[str], fmt: str
             write_private_text(path, json.dumps(objects, indent=1, ensure_ascii=False) + "\n")
         written.append(path)
     if record.prescription_yaml:
-        written.append(write_private_text(out / f"{record.pseudonym}_prescription.yaml", record.prescription_yaml))
+        written.append(write_private_text(child_path(out, f"{record.pseudonym}_prescription.yaml"), record.prescription_yaml))
     manifest = {
         "format": f"motionrehab-export/1 ({fmt})",
         "patient_pseudonym": record.pseudonym,
@@ -416,19 +452,50 @@ def write_tables(record: PatientRecord, folder: str | os.PathLike[str], fmt: str
         "exported_at": exported_at.isoformat(),
         "tables": [{"kind": kind, "file": table_path(out, record.pseudonym, kind, fmt).name, "rows": len(record.table(kind))} for kind, _ in TABLES],
     }
-    manifest_path = out / f"{record.pseudonym}_manifest.json"
+    manifest_path = child_path(out, f"{record.pseudonym}_manifest.json")
     write_private_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
     written.append(manifest_path)
     return written
 
 
+_OTHER_FILES = r"manifest\.json|prescription\.yaml|fhir_bundle\.json|measured_angles\.mot|session\d+_repetitions\.mot|recording_person\d+(?:_px)?\.trc|recording_angles\.mot"
+
+
+def exported_files(folder: str | os.PathLike[str], patient: str) -> list[Path]:
+    """The files directly in ``folder`` that an export of ``patient`` writes (tables, manifest, FHIR, OpenSim).
+
+    Exact names only (``P-1``'s files never match ``P-1_B``'s). A symbolic link is listed as
+    a link: deleting it removes the link, not its target.
+    """
+    kinds = "|".join(kind for kind, _ in TABLES)
+    pattern = re.compile(rf"{re.escape(check_pseudonym(patient))}_(?:(?:{kinds})\.(?:csv|json)|{_OTHER_FILES})")
+    return sorted(p for p in Path(folder).iterdir() if pattern.fullmatch(p.name) and (p.is_symlink() or p.is_file()))
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(read_text(path, kind="export file", max_bytes=MAX_TABLE_BYTES))
+    except json.JSONDecodeError as error:
+        raise InputFileError(f"this is not valid JSON ({error.msg}, line {error.lineno})", where=str(path), fix="export the record again") from None
+    except RecursionError:
+        raise InputFileError("this JSON is nested too deeply", where=str(path), fix="export the record again") from None
+
+
 def read_tables(folder: str | os.PathLike[str], patient: str, fmt: str) -> PatientRecord:
-    """Read back the tables :func:`write_tables` wrote (the inverse: the same PatientRecord)."""
-    manifest_path = Path(folder) / f"{patient}_manifest.json"
+    """Read back the tables :func:`write_tables` wrote (the inverse: the same PatientRecord).
+
+    Every value is checked for its type and range (:func:`check_record`); an edited file
+    with a broken value raises InvalidDataError naming the file, row and column.
+    """
+    if fmt not in FORMATS:
+        raise InvalidDataError(f"unknown table format {fmt!r}", where="import", fix=f"use one of {', '.join(FORMATS)}")
+    manifest_path = child_path(folder, f"{check_pseudonym(patient)}_manifest.json")
     if not manifest_path.is_file():
         raise InputFileError("no export manifest found", where=str(manifest_path), fix="export with `motionrehab export PATIENT --out DIR` first")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    since = dt.date.fromisoformat(manifest["since"]) if manifest.get("since") else None
+    manifest = _load_json(manifest_path)
+    if not isinstance(manifest, dict) or manifest.get("patient_pseudonym") != patient:
+        raise InvalidDataError(f"the manifest is not an export of '{patient}'", where=str(manifest_path), fix="import the folder written by `motionrehab export PATIENT`")
+    since = _parse(manifest.get("since"), dt.date, True, f"{manifest_path.name}, since")
     tables: dict[str, tuple[Any, ...]] = {}
     for kind, row_type in TABLES:
         path = table_path(folder, patient, kind, fmt)
@@ -436,14 +503,18 @@ def read_tables(folder: str | os.PathLike[str], patient: str, fmt: str) -> Patie
             raise InputFileError(f"the {kind} table is missing", where=str(path), fix="export the record again")
         fields = _field_types(row_type)
         if fmt == "csv":
-            with path.open(newline="", encoding="utf-8") as handle:
-                reader = csv.reader(handle)
+            try:
+                reader = csv.reader(open_text(path, kind="export table", max_bytes=MAX_TABLE_BYTES))
                 header = next(reader, [])
                 if header != [name for name, _, _ in fields]:
-                    raise InvalidDataError(f"unexpected columns {header}", where=str(path), fix="keep the exported columns and their order")
+                    raise InvalidDataError(f"unexpected columns {_short(header)}", where=str(path), fix="keep the exported columns and their order")
                 records: Sequence[Sequence[Any]] = list(reader)
+            except csv.Error as error:
+                raise InputFileError(f"this is not a readable CSV ({error})", where=str(path), fix="export the record again") from None
         else:
-            objects = json.loads(path.read_text(encoding="utf-8"))
+            objects = _load_json(path)
+            if not isinstance(objects, list) or not all(isinstance(obj, dict) for obj in objects):
+                raise InvalidDataError("expected a list of rows ({...} objects)", where=str(path), fix="export the record again")
             records = [[obj.get(name) for name, _, _ in fields] for obj in objects]
         rows = []
         for line, cells in enumerate(records, start=2):
@@ -452,9 +523,135 @@ def read_tables(folder: str | os.PathLike[str], patient: str, fmt: str) -> Patie
                 raise InvalidDataError(f"{len(cells)} cells, expected {len(fields)}", where=where)
             rows.append(row_type(*(_parse(cell, base, optional, f"{where}, {name}") for cell, (name, base, optional) in zip(cells, fields, strict=True))))
         tables[kind] = tuple(rows)
-    yaml_path = Path(folder) / f"{patient}_prescription.yaml"
-    prescription_yaml = yaml_path.read_text(encoding="utf-8") if yaml_path.is_file() else ""
-    return PatientRecord(patient, since, **tables, prescription_yaml=prescription_yaml)
+    yaml_path = child_path(folder, f"{patient}_prescription.yaml")
+    prescription_yaml = read_text(yaml_path, kind="prescription") if yaml_path.is_file() else ""
+    record = PatientRecord(patient, since, **tables, prescription_yaml=prescription_yaml)
+    check_record(record)
+    return record
+
+
+MAX_TABLE_BYTES = 500_000_000
+"""Largest export file read (a year of daily sessions is a few megabytes)."""
+
+# Plausible bounds of a value by the unit its name ends with (a typo or 1e308 never reaches a report).
+_UNIT_BOUNDS = {"_deg": (-360.0, 360.0), "_s": (-86_400.0, 86_400.0), "_m": (0.0, 1e5), "_min": (0.0, 1440.0), "_pct": (-1000.0, 1000.0),
+                "_nrs": (0.0, 10.0), "_count": (0.0, 1e6), "_points": (0.0, 100.0)}  # fmt: skip
+_SESSION_STATUSES = ("open", "closed", "failed")
+# the widths of the store's text columns (PostgreSQL enforces them; a longer value would fail mid-import)
+_TEXT_LIMITS = {"exercise_id": 60, "kind": 40, "faults": 400, "metric": 80, "measure": 80, "red_flags_positive": 400, "instrument": 10,
+                "action": 20, "dose_before": 80, "dose_after": 80, "side": 10, "status": 10}  # fmt: skip
+
+
+def _bounds(name: str) -> tuple[float, float]:
+    for suffix, bounds in _UNIT_BOUNDS.items():
+        if name.endswith(suffix):
+            return bounds
+    return (-1e6, 1e6)
+
+
+def check_record(record: PatientRecord) -> None:
+    """Raise InvalidDataError unless every value of ``record`` has a sane range and every row refers to rows that exist.
+
+    Pain 0-10; dates within the window of motionrehab.dates; statuses known; counts and
+    doses not negative; measurements and metrics within the bounds of their unit; each
+    exercise, repetition and metric belongs to a session, exercise and repetition of the record.
+    """
+    check_pseudonym(record.pseudonym)
+
+    def fail(kind: str, index: int, field: str, what: str) -> InvalidDataError:
+        return InvalidDataError(what, where=f"{record.pseudonym} {kind} row {index + 2}, {field}", fix="export the record again; do not edit recorded values")
+
+    def within(kind: str, index: int, field: str, value: float | None, low: float, high: float) -> None:
+        if value is not None and not low <= value <= high:
+            raise fail(kind, index, field, f"{value!r} is outside {low:g} to {high:g}")
+
+    def when(kind: str, index: int, field: str, value: dt.date | None) -> None:
+        if value is not None:
+            try:
+                check_date(value, field, event=True)
+            except InvalidDataError as error:
+                raise fail(kind, index, field, error.what) from None
+
+    for kind, _ in TABLES:
+        for i, row in enumerate(record.table(kind)):
+            for name, limit in _TEXT_LIMITS.items():
+                value = getattr(row, name, None)
+                if isinstance(value, str) and len(value) > limit:
+                    raise fail(kind, i, name, f"{len(value)} characters, more than the {limit} the store keeps")
+    sessions = {s.session_id for s in record.sessions}
+    for i, s in enumerate(record.sessions):
+        when("sessions", i, "started_at", s.started_at)
+        when("sessions", i, "ended_at", s.ended_at)
+        if s.status not in _SESSION_STATUSES:
+            raise fail("sessions", i, "status", f"'{s.status}' is not a session status ({', '.join(_SESSION_STATUSES)})")
+        within("sessions", i, "dose_pct", s.dose_pct, 0, 200)
+        for name in ("pain_before_nrs", "pain_after_nrs", "pain_next_morning_nrs"):
+            within("sessions", i, name, getattr(s, name), 0, 10)
+    if len(sessions) != len(record.sessions):
+        raise fail("sessions", 0, "session_id", "a session id is used twice")
+    performed = set()
+    for i, e in enumerate(record.exercises):
+        if e.session_id not in sessions:
+            raise fail("exercises", i, "session_id", f"session {e.session_id} is not in the sessions table")
+        if not e.exercise_id or len(e.exercise_id) > 60 or (e.session_id, e.exercise_id) in performed:
+            raise fail("exercises", i, "exercise_id", f"'{_short(e.exercise_id)}' is empty, too long or twice in one session")
+        performed.add((e.session_id, e.exercise_id))
+        within("exercises", i, "planned_sets", e.planned_sets, 1, 100)
+        within("exercises", i, "planned_reps", e.planned_reps, 1, 1000)
+        for name in ("reps_done", "reps_measured", "reps_within_criteria"):
+            within("exercises", i, name, getattr(e, name), 0, 10_000)
+        for name in ("planned_hold_s", "hold_done_s"):
+            within("exercises", i, name, getattr(e, name), 0, 86_400)
+        for name in ("planned_minutes", "walked_min"):
+            within("exercises", i, name, getattr(e, name), 0, 1440)
+        for name in ("planned_metres", "walked_m"):
+            within("exercises", i, name, getattr(e, name), 0, 1e5)
+    reps = set()
+    for i, r in enumerate(record.repetitions):
+        if (r.session_id, r.exercise_id) not in performed:
+            raise fail("repetitions", i, "exercise_id", f"'{_short(r.exercise_id)}' of session {r.session_id} is not in the exercises table")
+        when("repetitions", i, "recorded_at", r.recorded_at)
+        within("repetitions", i, "set_index", r.set_index, 1, 100)
+        within("repetitions", i, "rep_index", r.rep_index, 1, 10_000)
+        for name in ("t_start_s", "t_end_s", "hold_s"):
+            within("repetitions", i, name, getattr(r, name), 0 if name == "hold_s" else -86_400, 86_400)
+        key = (r.session_id, r.exercise_id, r.set_index, r.rep_index)
+        if key in reps:
+            raise fail("repetitions", i, "rep_index", "this repetition is listed twice")
+        reps.add(key)
+    for i, m in enumerate(record.repetition_metrics):
+        if (m.session_id, m.exercise_id, m.set_index, m.rep_index) not in reps:
+            raise fail("repetition_metrics", i, "rep_index", "this repetition is not in the repetitions table")
+        within("repetition_metrics", i, "value", m.value, *_bounds(m.metric))
+    for i, row in enumerate(record.measurements):
+        when("measurements", i, "at", row.at)
+        if not row.measure or "_" not in row.measure or not row.measure.replace("_", "").isalnum() or len(row.measure) > 80:
+            raise fail("measurements", i, "measure", f"'{_short(row.measure)}' is not a measurement name (it ends with its unit, e.g. slr_right_deg)")
+        within("measurements", i, "value", row.value, *_bounds(row.measure))
+        if len(row.side) > 10:
+            raise fail("measurements", i, "side", f"'{_short(row.side)}' is not a side")
+    for i, c in enumerate(record.checkins):
+        when("checkins", i, "at", c.at)
+        within("checkins", i, "pain_nrs", c.pain_nrs, 0, 10)
+        within("checkins", i, "dose_pct", c.dose_pct, 0, 200)
+        unknown = [f for f in c.red_flags_positive.split(";") if f and f not in RED_FLAG_IDS]
+        if unknown:
+            raise fail("checkins", i, "red_flags_positive", f"'{_short(unknown[0])}' is not a red-flag id")
+    for i, p in enumerate(record.proms):
+        when("proms", i, "at", p.at)
+        if p.instrument not in INSTRUMENTS:
+            raise fail("proms", i, "instrument", f"'{_short(p.instrument)}' is not a questionnaire ({', '.join(INSTRUMENTS)})")
+        within("proms", i, "score_points", p.score_points, 0, 100)
+        if any(not (item == "-" or (item.isdigit() and int(item) <= 10)) for item in p.items.split(";") if item):
+            raise fail("proms", i, "items", f"'{_short(p.items)}' is not a list of answers 0-10 separated by ';' ('-' unanswered)")
+    for i, d in enumerate(record.decisions):
+        when("decisions", i, "decided_at", d.decided_at)
+        within("decisions", i, "week", d.week, 1, 2000)
+    for i, a in enumerate(record.adherence):
+        within("adherence", i, "week", a.week, 1, 2000)
+        for name in ("dose_pct", "frequency_pct", "quality_pct", "pacing_pct"):
+            within("adherence", i, name, getattr(a, name), 0, 1000)
+        within("adherence", i, "composite_0_100", a.composite_0_100, 0, 100)
 
 
 def import_record(record: PatientRecord, store: SessionStore) -> None:
@@ -466,16 +663,22 @@ def import_record(record: PatientRecord, store: SessionStore) -> None:
     keeps the sum of the dose used, measured or logged); the red-flag screen keeps the
     positive answers only.
     """
-    if record.pseudonym in store.patients():
-        raise InvalidDataError(f"'{record.pseudonym}' is already in the store", where=store.display_url,
-                               fix="import into a store without this patient (records are never merged)")  # fmt: skip
-    if record.prescription_yaml:
-        store.assign_prescription(parse_prescription(record.prescription_yaml, f"{record.pseudonym} import"), record.prescription_yaml)
+    check_record(record)
+    prescription = parse_prescription(record.prescription_yaml, f"{record.pseudonym} import") if record.prescription_yaml else None
+    if prescription is not None and prescription.patient != record.pseudonym:
+        raise InvalidDataError(f"the prescription is for '{prescription.patient}', not '{record.pseudonym}'", where=f"{record.pseudonym}_prescription.yaml",
+                               fix="import the folder written by `motionrehab export PATIENT`")  # fmt: skip
     t = store_tables
+    now = dt.datetime.now().replace(microsecond=0)
+    # One transaction: a failure anywhere leaves the store exactly as it was (no half-imported patient).
     with store.engine.begin() as conn:
-        patient = conn.execute(sa.select(t.patients.c.id).where(t.patients.c.pseudonym == record.pseudonym)).scalar()
-        if patient is None:
-            patient = _insert(conn, t.patients, dict(pseudonym=record.pseudonym, created_at=dt.datetime.now().replace(microsecond=0)))
+        if conn.execute(sa.select(t.patients.c.id).where(t.patients.c.pseudonym == record.pseudonym)).scalar() is not None:
+            raise InvalidDataError(f"'{record.pseudonym}' is already in the store", where=store.display_url,
+                                   fix="import into a store without this patient (records are never merged)")  # fmt: skip
+        patient = _insert(conn, t.patients, dict(pseudonym=record.pseudonym, created_at=now))
+        if prescription is not None:
+            _insert(conn, t.prescriptions, dict(patient_id=patient, assigned_at=now, start_date=prescription.start_date,
+                                                source=f"{record.pseudonym} import"[:500], yaml_text=record.prescription_yaml))  # fmt: skip
         checkin_ids = {}
         for c in record.checkins:
             answers = json.dumps(dict.fromkeys((f for f in c.red_flags_positive.split(";") if f), True), sort_keys=True)

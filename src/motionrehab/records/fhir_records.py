@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from motionrehab._files import make_private_dir, write_private_text
+from motionrehab._files import child_path, make_private_dir, warn_if_shared, write_private_text
 from motionrehab.program.measurements import canonical
 from motionrehab.records.export import PatientRecord, read_record
 from motionrehab.records.fhir_export import (
@@ -96,7 +96,9 @@ def write_fhir_bundle(store: SessionStore, patient: str, folder: str | os.PathLi
     record = read_record(store, patient, since=since)
     observations, left_out = record_observations(record)
     bundle = build_fhir_bundle(patient, observations, generated=generated)
-    path = make_private_dir(folder) / f"{patient}_fhir_bundle.json"
+    out = make_private_dir(folder)
+    warn_if_shared(out)
+    path = child_path(out, f"{patient}_fhir_bundle.json")
     write_private_text(path, bundle.model_dump_json(exclude_none=True, indent=1) + "\n")
     counts = Counter(o.kind for o in observations)
     return FhirExport(path, len(observations), tuple(sorted(counts.items())), tuple(left_out))

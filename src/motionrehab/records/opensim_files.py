@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from motionrehab._files import open_private
+from motionrehab._files import child_path, open_private
 from motionrehab.capture.landmarks import LANDMARK_NAMES
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InvalidDataError
@@ -85,7 +85,7 @@ def write_trc(folder: str | os.PathLike[str], stem: str, track: PoseTrack, px_pe
     """
     positions, units, source_frame = trc_positions(track, px_per_m)
     name = f"{stem}.trc" if units == "m" else f"{stem}_px.trc"
-    path = Path(folder) / name
+    path = child_path(folder, name)
     n = track.n_frames
     rate = f"{track.frame_rate_hz:.6f}"
     header = [
@@ -111,7 +111,7 @@ def write_mot(folder: str | os.PathLike[str], stem: str, angles: AngleTable) -> 
     Columns are ``time`` then every angle column by its motionrehab name (``left_hip_flexion_deg``
     ...). Missing values are ``NaN``.
     """
-    path = Path(folder) / f"{stem}.mot"
+    path = child_path(folder, f"{stem}.mot")
     names = list(angles.names)
     header = [
         path.name,

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from motionrehab._files import make_private_dir
+from motionrehab._files import make_private_dir, warn_if_shared
 from motionrehab.capture.pose_csv import read_pose_csv
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InvalidDataError, MotionRehabError
@@ -111,6 +111,7 @@ def write_opensim(
     """Write the OpenSim files of the patient's record (see the module docstring) into ``folder``."""
     record = read_record(store, patient, since=since)
     out = make_private_dir(folder)
+    warn_if_shared(out)
     paths: list[Path] = []
     notes: list[str] = []
     t0 = None

@@ -113,7 +113,7 @@ sessions = sa.Table(
     sa.Column("checkin_id", sa.ForeignKey("checkins.id"), nullable=True),
     sa.Column("started_at", sa.DateTime, nullable=False),
     sa.Column("ended_at", sa.DateTime, nullable=True),
-    sa.Column("status", sa.String(10), nullable=False),  # 'open' until close(); a crash leaves 'open'
+    sa.Column("status", sa.String(10), nullable=False),  # 'open' until close(); a crash leaves 'open'; 'failed': measured nothing
     sa.Column("dose_pct", sa.Float, nullable=False),
     sa.Column("pain_before", sa.Integer, nullable=False),
     sa.Column("tingling_before", sa.Boolean, nullable=False),
@@ -346,13 +346,18 @@ class StoredRepetition:
 
 @dataclass(frozen=True)
 class StoredSession:
-    """A session as stored: id, status ('open' or 'closed'; 'open' after a crash), end time and its log."""
+    """A session as stored: id, status, end time and its log.
+
+    ``status`` is 'open' until closed (and after a crash), 'closed', or 'failed' when it
+    measured nothing (``failure`` says why; a failed session never counts toward adherence).
+    """
 
     id: int
     status: str
     ended_at: dt.datetime | None
     dose_pct: float
     log: SessionLog
+    failure: str = ""
 
 
 @dataclass(frozen=True)
@@ -419,6 +424,42 @@ class SessionStore:
         """Every patient pseudonym, sorted."""
         with self.engine.connect() as conn:
             return tuple(conn.execute(sa.select(patients.c.pseudonym).order_by(patients.c.pseudonym)).scalars())
+
+    def forget_patient(self, pseudonym: str) -> dict[str, int]:
+        """Delete every row of the patient, in one transaction; returns the rows deleted per table.
+
+        On SQLite the deleted pages are overwritten (``secure_delete``), the write-ahead log is
+        emptied and the file rebuilt (``VACUUM``), so the data is not left in free pages.
+        A PostgreSQL server reclaims the space at its next vacuum (docs/security.md).
+        """
+        deleted: dict[str, int] = {}
+        with self.engine.begin() as conn:
+            if self.is_sqlite:
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+            patient = self._patient_id(conn, pseudonym, create=False)
+            session_ids = sa.select(sessions.c.id).where(sessions.c.patient_id == patient)
+            performed_ids = sa.select(exercises_performed.c.id).where(exercises_performed.c.session_id.in_(session_ids))
+            rep_ids = sa.select(repetitions.c.id).where(repetitions.c.exercise_performed_id.in_(performed_ids))
+
+            def delete(table: sa.Table, where: Any) -> None:
+                deleted[table.name] = deleted.get(table.name, 0) + int(conn.execute(sa.delete(table).where(where)).rowcount or 0)
+
+            delete(repetition_metrics, repetition_metrics.c.repetition_id.in_(rep_ids))
+            delete(repetitions, repetitions.c.exercise_performed_id.in_(performed_ids))
+            delete(walking, walking.c.exercise_performed_id.in_(performed_ids))
+            delete(measurements, measurements.c.patient_id == patient)
+            delete(exercises_performed, exercises_performed.c.session_id.in_(session_ids))
+            delete(sessions, sessions.c.patient_id == patient)
+            # every other table holding the patient's id (including tables added by later schema versions)
+            for table in reversed(metadata.sorted_tables):
+                if table is not patients and "patient_id" in table.c and table.name not in deleted:
+                    delete(table, table.c.patient_id == patient)
+            delete(patients, patients.c.id == patient)
+        if self.is_sqlite:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.exec_driver_sql("VACUUM")
+        return deleted
 
     def assign_prescription(self, prescription: Prescription, yaml_text: str) -> int:
         """Store ``yaml_text`` (already parsed into ``prescription``) as the patient's current prescription."""
@@ -581,7 +622,10 @@ class SessionStore:
         reps_by: dict[tuple[int, str], Any] = {(r.exercise_performed_id, r.source): r for r in rep_rows}
         walks_by: dict[tuple[int, str], Any] = {(r.exercise_performed_id, r.source): r for r in walk_rows}
         by_session: dict[int, list[ExerciseDone]] = {}
+        failures: dict[int, str] = {}
         for e in ex_rows:
+            if e.note.startswith(FAILED_NOTE):
+                failures[e.session_id] = e.note[len(FAILED_NOTE) :]
             planned = Dose(sets=e.planned_sets, reps=e.planned_reps, hold_s=e.planned_hold_s, minutes=e.planned_minutes, metres=e.planned_metres)
             measured = reps_by.get((e.id, "measured"))
             candidates = []
@@ -602,7 +646,7 @@ class SessionStore:
             by_session.setdefault(e.session_id, []).append(done)
         return tuple(
             StoredSession(
-                id=r.id, status=r.status, ended_at=r.ended_at, dose_pct=r.dose_pct,
+                id=r.id, status=r.status, ended_at=r.ended_at, dose_pct=r.dose_pct, failure=failures.get(r.id, "") if r.status == "failed" else "",
                 log=SessionLog(started_at=r.started_at, pain_before=r.pain_before, pain_after=r.pain_after, pain_next_morning=r.pain_next_morning,
                                tingling_before=r.tingling_before, new_tingling=r.new_tingling, exercises=tuple(by_session.get(r.id, ()))),
             )  # fmt: skip
@@ -610,8 +654,8 @@ class SessionStore:
         )
 
     def session_logs(self, pseudonym: str) -> tuple[SessionLog, ...]:
-        """What the program layer reads: every session, plus a stopped session for each red-flag check-in."""
-        logs = [s.log for s in self.stored_sessions(pseudonym)]
+        """What the program layer reads: every session but the failed ones, plus a stopped session for each red-flag check-in."""
+        logs = [s.log for s in self.stored_sessions(pseudonym) if s.status != "failed"]
         for c in self.checkins(pseudonym, flagged_only=True):
             logs.append(SessionLog(started_at=c.at, pain_before=c.pain_nrs, tingling_before=c.tingling or c.numbness, stopped_by_red_flag=True))
         return tuple(sorted(logs, key=lambda s: s.started_at))
@@ -732,6 +776,8 @@ def _insert_measurement(conn: Connection, patient: int, session_id: int | None, 
 
 
 _METRIC_SUFFIXES = ("_deg", "_s", "_m", "_pct")
+FAILED_NOTE = "failed: "
+"""Prefix of the exercise note that holds why a failed session measured nothing."""
 DOSE_SOURCES = ("measured", "logged")
 
 
@@ -764,6 +810,11 @@ class SessionRecorder:
         self._kinds = dict(kinds or {})
         self._rep_counts: dict[tuple[str, int], int] = {}
         self.closed = False
+
+    @property
+    def repetitions_recorded(self) -> int:
+        """How many repetitions (or holds) this recorder has committed."""
+        return sum(self._rep_counts.values())
 
     def planned_exercises(self) -> tuple[str, ...]:
         """The exercise ids planned in this session, in plan order."""
@@ -851,6 +902,18 @@ class SessionRecorder:
             raise InvalidDataError("the session is closed", where=f"session {self.session_id}")
         with self.store.engine.begin() as conn:
             return _insert_measurement(conn, self._patient_id, self.session_id, name, value, at or _now(), side)
+
+    def fail(self, reason: str, *, ended_at: dt.datetime | None = None) -> None:
+        """Mark the session 'failed' because it measured nothing, with ``reason`` (it never counts toward adherence).
+
+        The reason is kept in the note of the session's planned exercises (``failed: ...``),
+        so the schema does not change.
+        """
+        text = " ".join(reason.split()) or "no reason given"
+        with self.store.engine.begin() as conn:
+            conn.execute(sa.update(sessions).where(sessions.c.id == self.session_id).values(status="failed", ended_at=ended_at or _now()))
+            conn.execute(sa.update(exercises_performed).where(exercises_performed.c.session_id == self.session_id).values(note=FAILED_NOTE + text))
+        self.closed = True
 
     def close(self, *, pain_after: int | None = None, new_tingling: bool = False, ended_at: dt.datetime | None = None) -> None:
         """Mark the session closed with the pain right after it (NRS 0-10; a pain already stored stays when none is given)."""

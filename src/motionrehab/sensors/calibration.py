@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from motionrehab._files import make_private_dir, write_private_text
+from motionrehab._text import read_text
 from motionrehab.errors import InputFileError, InvalidDataError
 from motionrehab.sensors.imu_recording import ImuRecording
 
@@ -156,8 +157,10 @@ class SensorCalibration:
     def load(cls, path: str | os.PathLike[str]) -> SensorCalibration:
         """Read a profile written by ``save``."""
         source = Path(path)
+        if not source.exists():
+            raise InputFileError("sensor calibration profile not found", where=str(source), fix="run `motionrehab sensors calibrate` first")
         try:
-            data = json.loads(source.read_text(encoding="utf-8"))
+            data = json.loads(read_text(source, kind="sensor calibration profile", max_bytes=1_000_000))
             if data.pop("kind", None) != "sensor_calibration":
                 raise TypeError("kind is not sensor_calibration")
             data["rotation"] = tuple(tuple(float(v) for v in row) for row in data["rotation"])

@@ -20,6 +20,7 @@ units with the data set's own axis convention.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
@@ -30,10 +31,12 @@ import numpy as np
 
 from motionrehab._csv_sidecar import read_sidecar, write_sidecar
 from motionrehab._files import open_private
+from motionrehab._text import open_text, read_text
 from motionrehab.errors import InputFileError
 from motionrehab.sensors.apdm_h5 import is_apdm_h5, read_apdm_h5
 from motionrehab.sensors.imu_recording import ImuRecording
 from motionrehab.sensors.sanity import check_axes, conform_units
+from motionrehab.timebase import check_time_base
 
 ACC_COLUMNS = ("acc_x_m_s2", "acc_y_m_s2", "acc_z_m_s2")
 GYR_COLUMNS = ("gyr_x_deg_s", "gyr_y_deg_s", "gyr_z_deg_s")
@@ -55,6 +58,19 @@ def _float(cell: str, path: Path, line: int, column: str) -> float:
         raise InputFileError(
             f"{column!r} is {cell!r}, not a number", where=f"{path}, line {line}", fix="use plain decimal numbers"
         ) from None
+
+
+def _numeric_table(path: Path, *, skiprows: int = 0) -> np.ndarray:
+    """A comma-separated table of numbers (2-D), or InputFileError naming the file (never a numpy ValueError)."""
+    text = read_text(path, kind="inertial CSV")
+    try:
+        table = np.loadtxt(io.StringIO(text), delimiter=",", skiprows=skiprows, ndmin=2)
+    except ValueError as error:
+        raise InputFileError(f"this is not a table of numbers ({' '.join(str(error).split())[:120]})", where=str(path),
+                             fix="use the dataset's file as downloaded, or convert it to a motionrehab inertial CSV") from None  # fmt: skip
+    if table.shape[0] < 2:
+        raise InputFileError(f"only {table.shape[0]} sample row(s)", where=str(path), fix="record at least a few seconds")
+    return table
 
 
 def is_imu_csv(path: str | os.PathLike[str]) -> bool:
@@ -219,6 +235,7 @@ def read_imu_csv(
         source=str(file),
         notes=conformed.notes,
     )
+    check_time_base(recording.t_s, str(file))
     check_axes(recording)
     return recording
 
@@ -264,7 +281,7 @@ def read_gaitmap_imu_csv(path: str | os.PathLike[str], side: str) -> ImuRecordin
     missing = [name for name in wanted if name not in names]
     if missing:
         raise InputFileError(f"not a gaitmap IMU CSV: missing {', '.join(missing)}", where=str(file))
-    table = np.loadtxt(file, delimiter=",", skiprows=2)
+    table = _numeric_table(file, skiprows=2)
     columns = [names.index(name) for name in wanted]
     return ImuRecording(
         t_s=table[:, 0] / GAITMAP_SAMPLING_RATE_HZ,
@@ -290,11 +307,14 @@ def read_mobgap_imu_csv(path: str | os.PathLike[str]) -> tuple[ImuRecording, dic
     imu = folder / "imu.csv"
     if not imu.is_file():
         raise InputFileError("no imu.csv in the mobgap trial folder", where=str(folder))
-    table = np.loadtxt(imu, delimiter=",", skiprows=1)
+    table = _numeric_table(imu, skiprows=1)
     meta_file = folder / "meta.json"
     participant: dict[str, object] = {}
     if meta_file.is_file():
-        participant = dict(json.loads(meta_file.read_text(encoding="utf-8")).get("participant_metadata", {}))
+        try:
+            participant = dict(json.loads(read_text(meta_file, kind="mobgap meta.json", max_bytes=10_000_000)).get("participant_metadata", {}))
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            raise InputFileError("meta.json is not a mobgap metadata file", where=str(meta_file), fix="use the dataset's own meta.json") from None
     return (
         ImuRecording(
             t_s=table[:, 1],
@@ -322,7 +342,7 @@ def read_android_accelerometer_csv(path: str | os.PathLike[str], *, placement: s
     file = Path(path)
     if not file.is_file():
         raise InputFileError("file not found", where=str(file))
-    table = np.loadtxt(file, delimiter=",", ndmin=2)
+    table = _numeric_table(file)
     if table.shape[1] == 5:
         acc = table[:, 2:5]
     elif table.shape[1] >= 7:
@@ -368,13 +388,13 @@ _PLACEMENT_ALIASES = {"shank": "shin", "lower_back": "lower_back", "foot": "foot
 
 
 def _looks_like_gaitmap(path: Path) -> bool:
-    with open(path, encoding="utf-8") as handle:
+    with open_text(path, kind="inertial CSV") as handle:
         first = handle.readline()
     return first.startswith("sensor,") and "_sensor" in first
 
 
 def _looks_headerless_numeric(path: Path) -> bool:
-    with open(path, encoding="utf-8") as handle:
+    with open_text(path, kind="inertial CSV") as handle:
         first = handle.readline().strip().split(",")
     try:
         [float(cell) for cell in first]

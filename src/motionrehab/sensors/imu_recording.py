@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from motionrehab._format import seconds
 from motionrehab.errors import InvalidDataError
 
 FloatArray = NDArray[np.float64]
@@ -96,7 +97,7 @@ class ImuRecording:
         if t.size > 1 and (np.diff(t) <= 0).any():
             bad = int(np.flatnonzero(np.diff(t) <= 0)[0])
             raise InvalidDataError(
-                f"time is not strictly increasing at sample {bad + 1} ({t[bad]!r} then {t[bad + 1]!r})",
+                f"time is not strictly increasing at sample {bad + 1} ({seconds(t[bad])} then {seconds(t[bad + 1])})",
                 where=where,
                 fix="sort samples by time and drop duplicates",
             )

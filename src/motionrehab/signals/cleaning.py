@@ -16,6 +16,7 @@ filter; no look-ahead, so it can run as each frame arrives.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from numpy.typing import NDArray
 
 from motionrehab.capture.landmarks import LANDMARK_NAMES
 from motionrehab.capture.pose_track import PoseTrack
+from motionrehab.errors import InvalidDataError
 from motionrehab.signals.filters import (
     DEFAULT_CUTOFF_HZ,
     OneEuroFilter,
@@ -74,6 +76,17 @@ def _is_uniform(t_s: FloatArray, tolerance: float = 0.05) -> bool:
     return bool(np.max(np.abs(steps - np.median(steps))) <= tolerance * np.median(steps))
 
 
+def check_cutoff_hz(cutoff_hz: object, sample_rate_hz: float, where: str = "cutoff_hz") -> float:
+    """A low-pass cutoff that makes physical sense: a finite number of Hz above 0 and below Nyquist (half the rate)."""
+    nyquist = sample_rate_hz / 2.0
+    fix = f"give a cutoff between 0 and {nyquist:g} Hz (half the {sample_rate_hz:g} Hz frame rate), e.g. 6, or 'auto'"
+    if isinstance(cutoff_hz, bool) or not isinstance(cutoff_hz, (int, float)):
+        raise InvalidDataError(f"'{cutoff_hz}' is not a number of Hz", where=where, fix=fix)
+    if not math.isfinite(cutoff_hz) or not 0 < cutoff_hz < nyquist:
+        raise InvalidDataError(f"a cutoff of {cutoff_hz:g} Hz is not between 0 and the Nyquist frequency ({nyquist:g} Hz)", where=where, fix=fix)
+    return float(cutoff_hz)
+
+
 def clean_pose_track(
     track: PoseTrack,
     *,
@@ -84,6 +97,8 @@ def clean_pose_track(
     hampel_sigmas: float = 3.0,
 ) -> tuple[PoseTrack, CleaningReport]:
     """The offline cleaning pipeline (see the module docstring). Returns the cleaned track and a report."""
+    if cutoff_hz != "auto":
+        check_cutoff_hz(cutoff_hz, track.frame_rate_hz)
     resampled_to = None
     if not _is_uniform(track.t_s):
         resampled_to = float(track.frame_rate_hz)
@@ -99,8 +114,8 @@ def clean_pose_track(
         # Winter's residual analysis on the trunk and leg landmarks (shoulders to feet)
         body = [i for i, name in enumerate(names) if name.split("_")[1] in ("shoulder", "hip", "knee", "ankle", "heel", "foot")]
         cutoff_hz = residual_cutoff_hz(flat[:, body], rate, lowest_hz=AUTO_CUTOFF_FLOOR_HZ)
-    elif isinstance(cutoff_hz, str):
-        raise ValueError(f"cutoff_hz must be a number of Hz or 'auto', not {cutoff_hz!r}")
+    else:
+        cutoff_hz = check_cutoff_hz(cutoff_hz, rate)
     flat = lowpass_zero_phase(flat, rate, cutoff_hz)
     cleaned = track.replace(landmarks_px=flat.reshape(track.n_frames, -1, 2), visibility=visibility)
     # one gap per landmark is enough for the report (x and y go missing together)

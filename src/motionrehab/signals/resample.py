@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from motionrehab.capture.pose_track import PoseTrack
 from motionrehab.errors import InvalidDataError
 from motionrehab.sensors.imu_recording import ImuRecording
+from motionrehab.timebase import check_grid_size
 
 FloatArray = NDArray[np.float64]
 
@@ -22,7 +23,11 @@ def uniform_grid(t_s: FloatArray, rate_hz: float) -> FloatArray:
     """Times from t_s[0] to t_s[-1] at ``rate_hz``."""
     if rate_hz <= 0 or not np.isfinite(rate_hz):
         raise InvalidDataError(f"resampling rate must be positive, got {rate_hz!r}", fix="give a rate in Hz, e.g. 30 or 100")
-    n = int(np.floor((t_s[-1] - t_s[0]) * rate_hz + 1e-9)) + 1
+    span = float(t_s[-1] - t_s[0]) * rate_hz
+    if not np.isfinite(span):
+        raise InvalidDataError("the timestamps span an infinite time", where="resampling", fix="check the timestamps")
+    n = int(np.floor(span + 1e-9)) + 1
+    check_grid_size(t_s.size, n, rate_hz)
     return t_s[0] + np.arange(n) / rate_hz
 
 

@@ -114,6 +114,6 @@ def read_raw_log(path: str | os.PathLike[str]) -> RawLog:
             else:
                 entries.append(RawEntry(float(item["t"]), str(item["dev"]), str(item["char"]),
                                         bytes.fromhex(item["hex"])))  # fmt: skip
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             bad.append(number)
     return RawLog(tuple(entries), truncated, tuple(bad))

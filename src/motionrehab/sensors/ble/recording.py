@@ -36,7 +36,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from motionrehab import _csv_sidecar
-from motionrehab._files import open_private, write_private_text
+from motionrehab._files import child_path, open_private, write_private_text
+from motionrehab._text import read_text
 from motionrehab.errors import InputFileError
 from motionrehab.sensors.ble.clock import ClockModel, fit_clock
 from motionrehab.sensors.ble.profiles import InertialSample, StrideSample, get_profile
@@ -185,7 +186,7 @@ def read_sidecar(folder: str | os.PathLike[str]) -> tuple[float, list[SensorSpec
         raise InputFileError("not a sensor recording: no recording.json", where=str(folder),
                              fix="pass the folder written by `motionrehab sensors record`")  # fmt: skip
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
+        body = json.loads(read_text(path, kind="recording sidecar", max_bytes=10_000_000))
         specs = [SensorSpec(d["address"], d["profile"], d["placement"], d.get("side", "none"),
                             d.get("axis_convention", "device"), d.get("name", "")) for d in body["devices"]]  # fmt: skip
         return float(body["started_unix_s"]), specs, body
@@ -405,8 +406,7 @@ def read_footpod_csv(path: str | os.PathLike[str]) -> FootpodTrack:
         raise InputFileError("file not found", where=str(file))
     device = _csv_sidecar.read_sidecar(file).get("device", "")  # older files: a '# device:' line, read below
     rows: list[list[str]] = []
-    with open(file, encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle]
+    lines = read_text(file, kind="footpod CSV").splitlines(keepends=True)
     for line in lines:
         if line.startswith("# device:"):
             device = line.partition(":")[2].strip()
@@ -430,7 +430,7 @@ def write_decoded(contents: RecordingContents) -> list[Path]:
     written: list[Path] = []
     summaries = []
     for sensor in contents.sensors:
-        path = contents.folder / sensor.spec.csv_name
+        path = child_path(contents.folder, sensor.spec.csv_name)  # the address comes from a device or a sidecar file: checked
         if sensor.footpod is not None and sensor.footpod.n_samples:
             written.append(write_footpod_csv(path, sensor.footpod, sensor.spec.placement))
         elif sensor.imu is not None and sensor.imu.n_samples:
