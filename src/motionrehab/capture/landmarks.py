@@ -1,7 +1,7 @@
 """MediaPipe Pose's 33 landmarks, by index and by their lower-case names.
 
 Names follow MediaPipe's PoseLandmark enum (BlazePose GHUM topology). Index conventions
-are those of ../shared/docs/DOMAIN.md section 6: 0 nose, 11/12 shoulders, 23/24 hips,
+are those of docs/clinical-terms.md section 6: 0 nose, 11/12 shoulders, 23/24 hips,
 25/26 knees, 27/28 ankles, 29/30 heels, 31/32 foot index (toes); odd = left, even = right.
 """
 

@@ -32,7 +32,7 @@ ENV_VARIABLE = "MOTIONREHAB_POSE_MODEL"
 VARIANTS = ("lite", "full", "heavy")
 _URL = "https://storage.googleapis.com/mediapipe-models/pose_landmarker/pose_landmarker_{v}/float16/latest/pose_landmarker_{v}.task"
 
-#: pinned SHA-256 of the official bundles (../shared/models/README.md gives the full one).
+#: pinned SHA-256 of the official bundles (the full digests, as published with the bundles).
 #: lite and heavy are not pinned: we could not verify their checksums, so they need a path.
 PINNED_SHA256: dict[str, str | None] = {
     "lite": None,

@@ -168,7 +168,7 @@ def _text(result: SlrMeasurement, sensor: SlrMeasurement | None, pairs: tuple[Tr
 @click.option("--side", type=click.Choice(["left", "right"]), required=True, help="The leg raised.")
 @click.option("--trials", type=click.IntRange(1, 20), default=3, show_default=True, help="Trials asked for (a note says when the count differs).")
 @click.option("--leg-axis", type=click.Choice(["hip_ankle", "hip_knee"]), default="hip_ankle", show_default=True,
-              help="Camera: the leg's axis, hip -> ankle (DOMAIN.md) or hip -> knee (the thigh).")  # fmt: skip
+              help="Camera: the leg's axis, hip -> ankle (docs/clinical-terms.md) or hip -> knee (the thigh).")  # fmt: skip
 @click.option("--onset-times", help="Symptom onset times in seconds from the start of INPUT, comma-separated.")
 @click.option("--sensor", "sensor_path", type=click.Path(exists=True, dir_okay=False), help="A shin sensor's inertial CSV recorded with the video: both methods and their difference per trial.")
 @click.option("--sensor-offset-s", type=Quantity(-3600, 3600, "s"), default=0.0, show_default=True, help="Sensor time + this = video time, s.")

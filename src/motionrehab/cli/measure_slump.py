@@ -32,7 +32,7 @@ def _text(result: SlumpResult) -> str:
         lines.append(f"Neck released: {released:.1f} deg short of full extension")
     if result.differentiation_deg is not None:
         lines.append(f"Releasing the neck changed the deficit by {-result.differentiation_deg:+.1f} deg "
-                     "(a smaller deficit with the neck released supports a neural source, DOMAIN.md)")  # fmt: skip
+                     "(a smaller deficit with the neck released supports a neural source, docs/clinical-terms.md)")  # fmt: skip
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """Gait events (initial contact IC, final contact FC) from inertial sensors and phones.
 
-Definitions (DOMAIN.md section 1, Gait): IC = the foot's first contact with the ground
+Definitions (docs/clinical-terms.md section 1, Gait): IC = the foot's first contact with the ground
 (heel strike in normal gait), FC = the foot leaving the ground (toe-off). A step is IC of
 one foot to IC of the other; a stride is IC to the next IC of the same foot.
 

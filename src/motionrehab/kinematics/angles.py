@@ -31,7 +31,7 @@ Angles, degrees (0 position; sign):
   the trunk line (standing straight, lying flat); positive in flexion (thigh towards
   anterior), negative in extension. Standing, this equals trunk inclination + thigh angle
   from vertical. It is also the SLR's hip -> knee ("thigh elevation") measure.
-- <side>_leg_elevation_deg: the SLR measure: leg (hip -> ankle, DOMAIN.md: greater
+- <side>_leg_elevation_deg: the SLR measure: leg (hip -> ankle, docs/clinical-terms.md: greater
   trochanter -> lateral malleolus) relative to the trunk line d; 0 lying flat; positive raised.
 - <side>_knee_flexion_deg: 180 - the hip-knee-ankle angle; 0 straight; positive flexed
   (never negative: hyperextension reads 0 plus its magnitude, as a goniometer would).

@@ -1,6 +1,6 @@
 """Gait measures: strides, cadence, symmetry, variability, distance, walking tolerance.
 
-Definitions from DOMAIN.md section 1 (Gait; Walking distance and walking tolerance):
+Definitions from docs/clinical-terms.md section 1 (Gait; Walking distance and walking tolerance):
 - IC initial contact, FC final contact (toe-off); a step is IC of one foot to IC of the
   other; a stride is IC to the next IC of the same foot.
 - stance = FC - IC (same foot, within the stride), swing = next IC - FC.
@@ -81,7 +81,7 @@ class Stride:
 
 @dataclass(frozen=True)
 class WalkingTolerance:
-    """Distance and time walked before a pain-onset marker (DOMAIN.md: walking tolerance).
+    """Distance and time walked before a pain-onset marker (docs/clinical-terms.md: walking tolerance).
 
     Attributes:
         pain_onset_s: the marker (s, recording clock).
@@ -266,7 +266,7 @@ def strides_from_events(
 
 
 def symmetry_index_pct(left: float, right: float) -> float:
-    """SI = |L - R| / (0.5 (L + R)) x 100 % (DOMAIN.md section 1, Gait)."""
+    """SI = |L - R| / (0.5 (L + R)) x 100 % (docs/clinical-terms.md section 1, Gait)."""
     return float(abs(left - right) / (0.5 * (left + right)) * 100.0)
 
 

@@ -1,7 +1,7 @@
 """Gait from a Bluetooth footpod: the Running Speed and Cadence (RSC) measurement.
 
 The RSC Measurement characteristic (0x2A53, Bluetooth SIG Running Speed and Cadence
-Service 1.0; DOMAIN.md section 1, Walking distance) reports instantaneous speed (m/s),
+Service 1.0; docs/clinical-terms.md section 1, Walking distance) reports instantaneous speed (m/s),
 instantaneous cadence (1/min: foot contacts per minute, i.e. steps/min), and optionally
 instantaneous stride length (m) and total distance (m, a running total kept by the pod).
 The pod has already done the gait analysis; this module only turns a sequence of

@@ -4,7 +4,7 @@ Person selection: when several people are tracked, the one who walks is the trac
 the most gait events (periodic heel/toe motion relative to the pelvis), ties broken by
 the larger horizontal pelvis travel; the choice and its reason go into ``notes``.
 
-Lengths need a scale, never guessed (DOMAIN.md section 1, Video):
+Lengths need a scale, never guessed (docs/clinical-terms.md section 1, Video):
 - ``px_per_m`` from a calibration profile (a marker of known size in the walking plane);
 - ``height_m``: the subject's height; the heel-to-eye height in pixels is 0.936 of
   stature when upright (Winter, Biomechanics and Motor Control of Human Movement, 4th

@@ -1,4 +1,4 @@
-"""Hip-hinge form: repetitions, tempo, faults and a quality score (DOMAIN.md section 2).
+"""Hip-hinge form: repetitions, tempo, faults and a quality score (docs/clinical-terms.md section 2).
 
 A hinge is done standing: the hips move back, the trunk inclines forward on a neutral spine,
 knees soft (about 15-30 deg), shins near vertical; the return is by hip extension.
@@ -15,22 +15,22 @@ trunk length over the standing length) and only the lateral shift is judged; the
 faults need a side view and are reported as not assessed.
 
 Faults and their thresholds (``HingeCriteria``; each configurable):
-- ``squatting``: knee flexion at the bottom past 40 deg (DOMAIN.md sec. 2: "knee flexion
+- ``squatting``: knee flexion at the bottom past 40 deg (docs/clinical-terms.md sec. 2: "knee flexion
   past about 40-45 deg"; the lower end, so a squat is never missed).
 - ``incomplete_depth``: peak hip flexion more than 5 deg short of the prescribed target
-  (DOMAIN.md: "depth short of the target"; 5 deg lies beyond the measure's peak error
+  (docs/clinical-terms.md: "depth short of the target"; 5 deg lies beyond the measure's peak error
   bound of 3.5 deg, ``PEAK_HIP_FLEXION_ERROR_DEG``, so a rep on target is not flagged by noise).
 - ``rushed_eccentric``: the lowering phase shorter than 80 % of the prescribed eccentric
-  time (DOMAIN.md: "eccentric shorter than prescribed"; the 20 % margin keeps clear of the
+  time (docs/clinical-terms.md: "eccentric shorter than prescribed"; the 20 % margin keeps clear of the
   0.25 s timing accuracy on phases of 1.25 s and more).
 - ``knees_forward``: the shin inclined forward past 28 deg, where the knee passes over the
   toes with Winter's proportions (toe 0.75 x 0.152 H ahead of the ankle, shank 0.246 H:
-  asin(0.114 / 0.246) = 27.6 deg; DOMAIN.md: "knees travelling forward over the toes").
+  asin(0.114 / 0.246) = 27.6 deg; docs/clinical-terms.md: "knees travelling forward over the toes").
 - ``lateral_shift`` (front view): the trunk leaning sideways more than 5 deg from its
-  standing lean at any time in the rep. DOMAIN.md names the fault without a figure; 5 deg is
+  standing lean at any time in the rep. docs/clinical-terms.md names the fault without a figure; 5 deg is
   twice the frontal-plane noise of the camera measure (about 2.5 deg RMS per frame).
 - ``lumbar_flexion`` (two trunk sensors): lumbar flexion (T12-L1 inclination minus S1
-  inclination) increasing more than 10 deg from standing (DOMAIN.md: "beyond about 10-15 deg").
+  inclination) increasing more than 10 deg from standing (docs/clinical-terms.md: "beyond about 10-15 deg").
 
 Score per repetition: 100 minus the cost of each fault found (``FAULT_COST``): squatting
 40 (not a hinge at all), lumbar flexion 30 (the spine the exercise protects), incomplete

@@ -1,4 +1,4 @@
-"""Lumbar flexion from two trunk sensors (T12-L1 and S1), DOMAIN.md section 1.
+"""Lumbar flexion from two trunk sensors (T12-L1 and S1), docs/clinical-terms.md section 1.
 
 Lumbar flexion is the difference of the two sensors' sagittal inclinations: the upper
 (T12-L1) sensor's minus the sacral (S1) sensor's. Both sensors use the ``trunk_posterior``

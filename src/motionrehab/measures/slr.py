@@ -1,6 +1,6 @@
 """Straight leg raise (SLR): peak hip flexion per trial, validity, and change between visits.
 
-Definitions and thresholds from ../shared/docs/DOMAIN.md section 1:
+Definitions and thresholds from docs/clinical-terms.md section 1:
 - The measure is hip flexion of the straight leg: the angle between the leg's long axis
   and the table. Camera: the leg axis is hip -> ankle (greater trochanter -> lateral
   malleolus) by default, hip -> knee on request; the reference is the lying trunk line
@@ -10,16 +10,16 @@ Definitions and thresholds from ../shared/docs/DOMAIN.md section 1:
   degrees of hip -> knee) and, with the knee straight, it is the leg's long axis; hip -> knee
   reads the thigh alone (the femur's hip flexion whatever the knee does).
 - A bent knee invalidates a trial: knee flexion at the peak above KNEE_BEND_MAX_DEG
-  (10 deg: DOMAIN.md flags "above about 10-15 deg"; the lower end is used so that a
+  (10 deg: docs/clinical-terms.md flags "above about 10-15 deg"; the lower end is used so that a
   goniometer-visible bend is never reported as hamstring length).
 - Pelvic compensation: the trunk/pelvis line rotating, or the other thigh lifting, by more
-  than COMPENSATION_MAX_DEG (5 deg, DOMAIN.md) between rest and the peak invalidates the trial.
+  than COMPENSATION_MAX_DEG (5 deg, docs/clinical-terms.md) between rest and the peak invalidates the trial.
 - Landmarks missing at a trial's peak: the trial is invalid with that reason and its peak
   is None; an angle is never guessed (cleaning fills gaps up to 0.25 s only).
 - Shin sensor: inclination from gravity, zeroed with the leg flat (see ``shin_inclination_deg``).
   One shin sensor cannot see knee bend or pelvic compensation: reported as unknown (None).
 - Per side: mean and SD of the valid trials. Between visits: the change is real when it is
-  at least the MDC95 = 1.96 sqrt(2) SEM (DOMAIN.md section 5; see ``mdc95_deg``).
+  at least the MDC95 = 1.96 sqrt(2) SEM (docs/clinical-terms.md section 5; see ``mdc95_deg``).
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from motionrehab.signals.filters import lowpass_zero_phase
 
 FloatArray = NDArray[np.float64]
 
-#: knee flexion at the peak above which a trial is invalid, deg (DOMAIN.md: about 10-15 deg)
+#: knee flexion at the peak above which a trial is invalid, deg (docs/clinical-terms.md: about 10-15 deg)
 KNEE_BEND_MAX_DEG = 10.0
-#: trunk-line rotation or contralateral thigh lift above which a trial is invalid, deg (DOMAIN.md: about 5 deg)
+#: trunk-line rotation or contralateral thigh lift above which a trial is invalid, deg (docs/clinical-terms.md: about 5 deg)
 COMPENSATION_MAX_DEG = 5.0
 #: a trial must rise at least this far above rest to count, deg (smaller wobbles are not raises)
 MIN_TRIAL_PROMINENCE_DEG = 10.0
@@ -270,7 +270,7 @@ def measure_slr_camera(
     Args:
         angles: the angles of the cleaned pose track (``kinematics.measure.measure_angles``).
         side: the leg raised, 'left' or 'right'.
-        leg_axis: 'hip_ankle' (default, DOMAIN.md) or 'hip_knee'.
+        leg_axis: 'hip_ankle' (default, docs/clinical-terms.md) or 'hip_knee'.
         onset_times_s: symptom-onset marker times, s (same clock as ``angles.t_s``); the angle
             at the first marker inside a trial is reported for that trial.
         expected_trials: how many trials were asked for (a note is added when the count differs).
@@ -485,7 +485,7 @@ def shin_inclination(
     max_still_rate_deg_s: float = 5.0,
     gravity_m_s2: float = GRAVITY_M_S2,
 ) -> ShinInclination:
-    """Inclination of a shin sensor from gravity, zeroed with the leg flat (DOMAIN.md section 1).
+    """Inclination of a shin sensor from gravity, zeroed with the leg flat (docs/clinical-terms.md section 1).
 
     1. The accelerometer is low-passed at ``cutoff_hz`` (2 Hz: a raise takes seconds; noise and
        tremor above that go).
@@ -633,7 +633,7 @@ def compare_methods(camera: SlrMeasurement, sensor: SlrMeasurement, *, sensor_of
 
 
 def mdc95_deg(sem_deg: float) -> float:
-    """MDC95 = 1.96 x sqrt(2) x SEM (DOMAIN.md section 5), deg."""
+    """MDC95 = 1.96 x sqrt(2) x SEM (docs/clinical-terms.md section 5), deg."""
     return 1.96 * math.sqrt(2.0) * sem_deg
 
 

@@ -1,4 +1,4 @@
-"""Slump test: knee extension deficit at symptom onset, neck flexed and released (DOMAIN.md section 1).
+"""Slump test: knee extension deficit at symptom onset, neck flexed and released (docs/clinical-terms.md section 1).
 
 Seated, trunk and neck flexed, the knee is extended until symptoms start; the measure is
 the knee extension deficit (deg short of full extension) at that moment. Repeated with the

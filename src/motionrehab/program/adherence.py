@@ -1,6 +1,6 @@
 """Adherence scoring: dose, frequency and spacing, quality, pacing, and one composite 0-100.
 
-DOMAIN.md section 3: adherence has several faces. The formula (all parts are shares 0-1):
+docs/clinical-terms.md section 3: adherence has several faces. The formula (all parts are shares 0-1):
 
 Only what was done counts: an exercise is *done* in a session when something of it was
 recorded (sets, reps, holds, minutes or metres; measured by a camera or sensor, or logged
@@ -32,7 +32,7 @@ how many of the prescribed sessions, the share of the dose in those, whether the
 measured or logged, and its quality where measured).
 
 These weights are the project's convention (dose and frequency first: consistency over
-intensity, DOMAIN.md section 3), not a published instrument.
+intensity, docs/clinical-terms.md section 3), not a published instrument.
 """
 
 from __future__ import annotations

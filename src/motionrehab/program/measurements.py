@@ -3,7 +3,7 @@
 Each :class:`Quantity` has one name (ending with its unit), its unit, whether it is
 measured per side (then it is stored once per side, ``side='left'|'right'``, and a
 milestone on it names the side), which direction is an improvement, and where the
-threshold for a real change comes from (MDC95 for measured values, DOMAIN.md section 5:
+threshold for a real change comes from (MDC95 for measured values, docs/clinical-terms.md section 5:
 SEM = SD x sqrt(1 - ICC), MDC95 = 1.96 x sqrt(2) x SEM; the project computes the SEM from
 the patient's own repeat measurements, see records.recheck).
 

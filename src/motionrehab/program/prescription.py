@@ -43,26 +43,26 @@ TARGET_UNIT_SUFFIXES = ("_deg", "_s", "_m", "_min", "_pct", "_count", "_nrs")
 
 @dataclass(frozen=True)
 class Rules:
-    """Symptom-contingent rules (defaults from DOMAIN.md section 3; each may be overridden).
+    """Symptom-contingent rules (defaults from docs/clinical-terms.md section 3; each may be overridden).
 
     Attributes:
         flare_rise_nrs: a rise of this many NRS points (after the session or the next
-            morning, against the pain before it) is a flare: step back. DOMAIN.md §3:
+            morning, against the pain before it) is a flare: step back. docs/clinical-terms.md §3:
             "step back on a flare (pain up 2+ points on NRS 0-10, new tingling or numbness)".
         hold_rise_nrs: a smaller rise of at least this many points, or pain not settled by
-            the next morning, means hold (DOMAIN.md §3: "hold when pain rises moderately").
+            the next morning, means hold (docs/clinical-terms.md §3: "hold when pain rises moderately").
         shorten_above_baseline_nrs: pain before a session this many points above the
             baseline shortens the session (project rule: one more than a flare rise, so a
             flare day's carry-over still allows a short session).
         shorten_to_pct: the shortened session's dose, percent of the prescribed dose.
         walking_weekly_cap_pct: walking volume rises by at most this much a week
-            (DOMAIN.md §3: "at most about 10 % a week").
+            (docs/clinical-terms.md §3: "at most about 10 % a week").
         step_back_pct: a step back cuts walking volume by this percent (project rule: two
             weeks of the 10 % cap, rounded).
         pacing_limit_pct: a session above this percent of the prescribed dose is a pacing
-            failure, not extra credit (DOMAIN.md §3; 150 % is the project's threshold).
+            failure, not extra credit (docs/clinical-terms.md §3; 150 % is the project's threshold).
         complete_dose_pct: a week's dose must reach this percent before that exercise
-            progresses (consistency before intensity, DOMAIN.md §3).
+            progresses (consistency before intensity, docs/clinical-terms.md §3).
     """
 
     flare_rise_nrs: int = 2
@@ -169,7 +169,7 @@ class Progression:
 class Gate:
     """Do this exercise only when pain before <= max_pain_nrs (and no tingling); else do ``otherwise``.
 
-    DOMAIN.md §2: "Gentle hamstring stretches are allowed only when pain is minimal and
+    docs/clinical-terms.md §2: "Gentle hamstring stretches are allowed only when pain is minimal and
     there is no tingling; otherwise neural glides replace them."
     """
 
@@ -284,7 +284,7 @@ def _parse(top: Fields) -> Prescription:
     patient = check_pseudonym(top.text("patient"), where=top.child("patient").where())
     start_date = top.date("start_date")
     check_date(start_date, top.child("start_date").where())
-    # DOMAIN.md: "measured and adjusted at rechecks every 4-6 weeks"; 1-12 accepted for other programs.
+    # docs/clinical-terms.md: "measured and adjusted at rechecks every 4-6 weeks"; 1-12 accepted for other programs.
     recheck_every_weeks = top.integer("recheck_every_weeks", minimum=1, maximum=12)
     baseline_pain_nrs = top.integer("baseline_pain_nrs", minimum=0, maximum=10)
     rules = _parse_rules(top.child("rules")) if top.has("rules") else Rules()

@@ -1,6 +1,6 @@
 """The progression engine: each week, every exercise progresses, holds or steps back, with its reason.
 
-Rules (DOMAIN.md section 3; thresholds are Prescription.rules, defaults in
+Rules (docs/clinical-terms.md section 3; thresholds are Prescription.rules, defaults in
 motionrehab.program.prescription.Rules), applied to the sessions of the week under review,
 in this order:
 

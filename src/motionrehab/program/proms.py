@@ -1,6 +1,6 @@
 """Patient-reported outcome measures (PROMs) scored at rechecks, and whether a change is meaningful.
 
-Instruments and minimal clinically important differences (MCID), DOMAIN.md section 5:
+Instruments and minimal clinically important differences (MCID), docs/clinical-terms.md section 5:
 
 | instrument | range | better | MCID |
 |---|---|---|---|
@@ -26,7 +26,7 @@ from motionrehab.errors import InvalidDataError
 NRS, ODI, LEFS, PSFS = "NRS", "ODI", "LEFS", "PSFS"
 INSTRUMENTS = (NRS, ODI, LEFS, PSFS)
 MCID = {NRS: 2.0, ODI: 10.0, LEFS: 9.0, PSFS: 2.0}
-"""MCID in score points (DOMAIN.md section 5); NRS also counts a 30 % change."""
+"""MCID in score points (docs/clinical-terms.md section 5); NRS also counts a 30 % change."""
 NRS_MCID_PCT = 30.0
 LOWER_IS_BETTER = {NRS: True, ODI: True, LEFS: False, PSFS: False}
 RANGES = {NRS: (0.0, 10.0), ODI: (0.0, 100.0), LEFS: (0.0, 80.0), PSFS: (0.0, 10.0)}

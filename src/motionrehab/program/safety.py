@@ -1,6 +1,6 @@
 """The pre-session check-in: pain, tingling and the red-flag screen.
 
-DOMAIN.md section 4: new bladder retention or incontinence, bowel incontinence, saddle
+docs/clinical-terms.md section 4: new bladder retention or incontinence, bowel incontinence, saddle
 numbness, progressive leg weakness, new or spreading numbness and bilateral leg
 symptoms (cauda equina syndrome), and unrelenting night pain, fever, unexplained
 weight loss or a history of cancer call for urgent referral, not exercise. Any positive
@@ -31,7 +31,7 @@ class RedFlag:
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
-    # DOMAIN.md section 4, cauda equina syndrome signs first.
+    # docs/clinical-terms.md section 4, cauda equina syndrome signs first.
     RedFlag("bladder", "Since your last session, have you had new trouble passing urine, or leaking urine you could not control?"),
     RedFlag("bowel", "Have you had any loss of control of your bowels?"),
     RedFlag("saddle_numbness", "Is there numbness around your back passage, genitals or inner thighs (where you would sit on a saddle)?"),

@@ -6,7 +6,7 @@ What each part is made of:
   it is compared with that measure's most recent value on or before the compare date
   (``--compare``; default: the latest day minus the prescription's recheck interval, the
   previous recheck).
-- Is a measured change real? MDC95 = 1.96 x sqrt(2) x SEM (DOMAIN.md section 5). The SEM
+- Is a measured change real? MDC95 = 1.96 x sqrt(2) x SEM (docs/clinical-terms.md section 5). The SEM
   is the person's own repeat-measurement SD: the pooled SD of the measure's values in the
   7 days up to each compared day (at least 2 values in each week); for a measure taken
   once around each visit but in trials with a stored trial SD (``slr_peak_sd_deg``),
@@ -14,7 +14,7 @@ What each part is made of:
   is part of that SD, so the MDC is on the cautious side. A measure taken too rarely for
   an SD (e.g. weekly walking tolerance) is shown without a verdict, and the report says so.
 - Patient-reported changes (questionnaires, and the mean check-in pain of the 7 days up
-  to each compared day) are judged against the MCID of program.proms (DOMAIN.md section 5).
+  to each compared day) are judged against the MCID of program.proms (docs/clinical-terms.md section 5).
 - Weeks: metres walked in recorded sessions, the adherence composite
   (program.adherence.weekly_scores), mean and highest check-in pain, sessions done
   (red-flag stops excluded) against the most sessions any exercise of the phase asks for.
@@ -53,7 +53,7 @@ from motionrehab.records.store import SessionStore, StoredCheckIn, StoredSession
 
 #: days of repeat measurements around a compared day that give the SD (the person's own measurement error)
 SD_WINDOW_DAYS = 7
-_Z95_SQRT2 = 1.96 * math.sqrt(2.0)  # MDC95 = 1.96 x sqrt(2) x SEM (DOMAIN.md section 5)
+_Z95_SQRT2 = 1.96 * math.sqrt(2.0)  # MDC95 = 1.96 x sqrt(2) x SEM (docs/clinical-terms.md section 5)
 _UNITS = {"deg": "deg", "m": "m", "s": "s", "pct": "%", "min": "min"}
 #: measures where a lower value is the better one (everything else measured here: higher is better)
 LOWER_IS_BETTER_MEASURES = frozenset({"slump_knee_extension_deficit_deg", "stride_time_cv_pct", "symmetry_index_pct"})

@@ -248,7 +248,7 @@ def plot_slr_over_visits(measurements: Sequence[VisitMeasurement]) -> str | None
             yerr=[m.sd or 0.0 for m in points],
             color=colour, marker=marker, capsize=4, label=f"{side or 'unspecified'} leg",
         )  # fmt: skip
-    axes.axhspan(70, 90, color="#2ca02c", alpha=0.08, label="typical range 70-90 deg")  # DOMAIN.md section 1
+    axes.axhspan(70, 90, color="#2ca02c", alpha=0.08, label="typical range 70-90 deg")  # docs/clinical-terms.md section 1
     axes.xaxis_date()
     axes.set_xlabel("visit date")
     axes.set_ylabel("SLR peak hip flexion (deg)")

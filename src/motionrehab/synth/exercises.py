@@ -74,7 +74,7 @@ def _record(postures: Sequence[Posture], t_s: FloatArray, camera: PinholeCamera,
 
 @dataclass(frozen=True)
 class HingeRep:
-    """One hinge repetition's bottom position and tempo (defaults: a good hinge, DOMAIN.md sec. 2).
+    """One hinge repetition's bottom position and tempo (defaults: a good hinge, docs/clinical-terms.md sec. 2).
 
     trunk_deg: trunk inclination at the bottom; knee_flexion_deg: knees soft (15-30 deg);
     shin_deg: shin inclination at the bottom (knee forward of the ankle, near vertical for a

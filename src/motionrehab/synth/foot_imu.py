@@ -31,7 +31,7 @@ GRAVITY_M_S2 = 9.80665
 
 @dataclass(frozen=True)
 class FootWalkParameters:
-    """Parameters of a synthetic walk (defaults: a healthy adult, DOMAIN.md section 1).
+    """Parameters of a synthetic walk (defaults: a healthy adult, docs/clinical-terms.md section 1).
 
     stride_time_s 1.1 s (109 steps/min), stride_length_m 1.4 m (1.27 m/s), stance 60 %.
     """
