@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 
@@ -65,7 +66,9 @@ def test_previous_visit_compared_with_mdc_and_saved(inputs, tmp_path, capsys, mo
     store = tmp_path / "store.sqlite"
     monkeypatch.setenv("MOTIONREHAB_STORE", str(store))
     onset = inputs[2].events[0].onset_t_s
-    assert main(["measure", "slr", str(pose), "--side", "left", "--patient", "P-0001", "--onset-times", f"{onset:.4f}", "--json"]) == 0
+    # both measured in the same minute (as in a quick clinic recheck, or a fast machine): still a previous visit
+    at = dt.datetime.now().replace(second=0, microsecond=0).isoformat(timespec="minutes")
+    assert main(["measure", "slr", str(pose), "--side", "left", "--patient", "P-0001", "--onset-times", f"{onset:.4f}", "--json", "--at", at]) == 0
     first = json.loads(capsys.readouterr().out)
     assert first["previous_visit"] is None
     rows = sqlite3.connect(store).execute("select name, side, value from measurements order by name").fetchall()
@@ -73,7 +76,7 @@ def test_previous_visit_compared_with_mdc_and_saved(inputs, tmp_path, capsys, mo
     peak = next(r[2] for r in rows if r[0] == "slr_peak_deg")
     assert peak == pytest.approx(first["mean_deg"], abs=0.01)
     # the recheck (here the shin sensor) is compared with it; a configured MDC of 1 deg
-    assert main(["measure", "slr", str(shin), "--side", "left", "--patient", "P-0001", "--mdc-deg", "1", "--no-save", "--json"]) == 0
+    assert main(["measure", "slr", str(shin), "--side", "left", "--patient", "P-0001", "--mdc-deg", "1", "--no-save", "--json", "--at", at]) == 0
     second = json.loads(capsys.readouterr().out)
     change = second["previous_visit"]
     assert change["previous_mean_deg"] == pytest.approx(peak, abs=0.01)

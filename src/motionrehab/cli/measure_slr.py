@@ -97,7 +97,8 @@ def _previous(link: PatientLink, side: str, result: SlrMeasurement, mdc_deg: flo
     store = open_store(link.store_url)
     try:
         stored = store.measurements(str(link.patient), PEAK_NAME)
-        previous = [m for m in stored if m.side == side and m.at < link.at]
+        # compared before this run is saved: everything stored up to now is a previous visit (same second included)
+        previous = [m for m in stored if m.side == side and m.at <= link.at]
         sds = [m for m in store.measurements(str(link.patient), SD_NAME) if m.side == side]
     except MotionRehabError:
         stored, previous, sds = (), [], []
