@@ -29,6 +29,14 @@ class MotionRehabError(Exception):
             parts.append(f"How to fix: {self.fix}")
         return "\n".join(parts)
 
+    def one_line(self) -> str:
+        """The error as one line for a person or a log: "where: what. How to fix: fix"."""
+        what = " ".join(self.what.split())
+        text = f"{self.where}: {what}" if self.where else what
+        if self.fix:
+            text += ("" if text.endswith((".", "!", "?")) else ".") + f" How to fix: {' '.join(self.fix.split())}"
+        return text
+
 
 class InvalidDataError(MotionRehabError, ValueError):
     """Data that breaks a boundary type's rules (shape, units, time order, range)."""

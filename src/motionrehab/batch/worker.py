@@ -55,7 +55,9 @@ class JobResult:
 
 def one_line(error: BaseException) -> str:
     """The error as the single command prints it, on one line."""
-    text = str(error) if isinstance(error, MotionRehabError) else f"{type(error).__name__}: {error}"
+    if isinstance(error, MotionRehabError):
+        return error.one_line()
+    text = f"{type(error).__name__}: {error}"
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 

@@ -78,15 +78,6 @@ def main(argv: list[str] | None = None) -> int:
         return _run(argv)
 
 
-def one_line(error: MotionRehabError) -> str:
-    """The error as one line: where: what. How to fix: fix."""
-    what = " ".join(error.what.split())
-    text = f"{error.where}: {what}" if error.where else what
-    if error.fix:
-        text += ("" if text.endswith((".", "!", "?")) else ".") + f" How to fix: {' '.join(error.fix.split())}"
-    return text
-
-
 def _run(argv: list[str] | None) -> int:
     try:
         # Without standalone mode click returns (not raises) the status of ctx.exit(n) / Exit(n).
@@ -95,7 +86,7 @@ def _run(argv: list[str] | None) -> int:
         click.echo(str(stop), err=True)
         return 3
     except MotionRehabError as error:
-        click.echo(f"error: {one_line(error)}", err=True)
+        click.echo(f"error: {error.one_line()}", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
