@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{pairs.name}: n {stats.n}, bias {stats.bias:+.2f}, LoA {stats.loa_low:+.2f} to {stats.loa_high:+.2f}, max {stats.max_abs_error:.2f} {pairs.unit}")
     lines += ["## Where the measures are weak", "",
               "- Hinge tempo depends on the movement profile: phases are timed with a minimum-jerk model, so a steady "
-              "counted lowering reads too long (see the constant-speed rows) and its pause too short (docs/phase-timing.md).",
+              "counted lowering reads too long (see the constant-speed rows) and its pause too short ([phase timing](phase-timing.md)).",
               "- Not yet in this datasheet: SLR range, slump, gait from video, foot-IMU and lower-back gait against the real "
               "recordings (gaitmap, Mobilise-D, APDM, GaitKit, the 2-D gait angles), and the view check.", ""]  # fmt: skip
     (args.out / "validation.md").write_text("\n".join(lines), encoding="utf-8")

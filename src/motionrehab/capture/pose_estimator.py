@@ -100,8 +100,9 @@ class PoseEstimator:
     Args:
         model_path: the ``.task`` bundle (see ``model_files.resolve_pose_model``).
         num_poses: the most people to detect per frame.
-        min_detection_confidence, min_presence_confidence, min_tracking_confidence: MediaPipe's
-            thresholds (its defaults, 0.5).
+        min_detection_confidence: MediaPipe's threshold for a pose detection (its default, 0.5).
+        min_presence_confidence: MediaPipe's threshold for a pose's presence (its default, 0.5).
+        min_tracking_confidence: MediaPipe's threshold for tracking between frames (its default, 0.5).
 
     Call ``detect(image_bgr, t_s)`` with strictly increasing times. Close it (``with`` or
     ``close()``): MediaPipe's own finaliser otherwise prints an error at interpreter exit.
