@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -105,7 +106,9 @@ def still_frames(track: PoseTrack, names: tuple[str, ...] = ("left_hip", "right_
         return np.zeros(track.n_frames, dtype=bool)
     # speed over a +-0.5 s window, not frame to frame: landmark jitter averages out, slow drift does not
     half = max(1, int(round(0.5 * float(track.frame_rate_hz))))
-    centre = np.nanmedian(points, axis=1)  # (n, 2): robust to one landmark being off
+    with warnings.catch_warnings():  # a frame with all four missing (out of view) is NaN: not still, and no warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        centre = np.nanmedian(points, axis=1)  # (n, 2): robust to one landmark being off
     speed = np.full(track.n_frames, np.inf)
     if track.n_frames > 2 * half:
         moved = np.linalg.norm(centre[2 * half:] - centre[: -2 * half], axis=-1)
