@@ -92,6 +92,38 @@ def _no_csp_violation(driver) -> None:
     assert not [m for m in messages if "Content Security Policy" in m or "Refused to" in m], messages
 
 
+def _arrive(driver, path_end: str, timeout_s: float = 30.0) -> None:
+    """Wait until the browser shows a page whose address ends with ``path_end``.
+
+    A click that submits a form returns before the POST and its redirect finish (the
+    sign-in hashes a password, slower on a busy machine), so the test waits on the address
+    itself; on time-out the page's own text says why (a sign-in error, a 429).
+    """
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        WebDriverWait(driver, timeout_s).until(lambda d: d.current_url.endswith(path_end))
+    except TimeoutException:
+        body = driver.find_element(By.TAG_NAME, "body").text
+        raise AssertionError(f"still at {driver.current_url} after {timeout_s:.0f} s, expected ...{path_end}; the page says: {body[:400]!r}") from None
+
+
+def _shown(driver, css: str, timeout_s: float = 30.0):
+    """The first element matching ``css`` once the page after a click shows it (same waiting reason as ``_arrive``)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, timeout_s).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
+    except TimeoutException:
+        body = driver.find_element(By.TAG_NAME, "body").text
+        raise AssertionError(f"no {css} at {driver.current_url} after {timeout_s:.0f} s; the page says: {body[:400]!r}") from None
+
+
 def _shoot(driver, name: str, width: int) -> None:
     folder = os.environ.get("MOTIONREHAB_SCREENSHOTS")
     driver.set_window_size(width, 900)
@@ -117,14 +149,14 @@ def test_a_clinician_works_through_the_pages(server, browser, web_store):
     driver.find_element(By.NAME, "email").send_keys("anna@clinic.example")
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert driver.current_url.endswith("/patients")
+    _arrive(driver, "/patients")
     _no_sideways_scroll(driver)
     assert "red flag" in driver.find_element(By.CSS_SELECTOR, "table.patients").text
     for width in (PHONE_PX, DESKTOP_PX):
         _shoot(driver, "patients", width)
     driver.set_window_size(PHONE_PX, 900)
     driver.find_element(By.LINK_TEXT, PATIENT).click()
-    assert driver.current_url.endswith(f"/patients/{PATIENT}")
+    _arrive(driver, f"/patients/{PATIENT}")
     assert len(driver.find_elements(By.CSS_SELECTOR, "svg.chart")) >= 5
     for width in (PHONE_PX, DESKTOP_PX):
         _shoot(driver, "patient", width)
@@ -136,7 +168,7 @@ def test_a_clinician_works_through_the_pages(server, browser, web_store):
     form.find_element(By.CSS_SELECTOR, "input[value=cleared]").click()
     form.find_element(By.NAME, "note").send_keys("Called the patient: no weakness on testing; may continue.")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "reviewed: cleared" in driver.find_element(By.CSS_SELECTOR, ".flash").text
+    assert "reviewed: cleared" in _shown(driver, ".flash").text
     assert Accounts(web_store).red_flag_reviews(PATIENT)[flag].note == "Called the patient: no weakness on testing; may continue."
     assert not driver.find_elements(By.CSS_SELECTOR, f"form[action$='/red-flags/{flag}/review']")
 
@@ -149,14 +181,14 @@ def test_a_clinician_works_through_the_pages(server, browser, web_store):
     try:
         driver.find_element(By.CSS_SELECTOR, "input[type=file][name=file]").send_keys(str(broken))
         driver.find_element(By.CSS_SELECTOR, "form[action$='/prescription'] button[type=submit]").click()
-        error = driver.find_element(By.ID, "prescription-error").text
+        error = _shown(driver, "#prescription-error").text
         line = 1 + EXAMPLE.read_text().splitlines().index("    min_weeks: 3")
         assert f"{broken.name}:{line}: phases[0].min_weeks" in error
         assert len(Accounts(web_store).prescription_versions(PATIENT)) == versions
         _no_sideways_scroll(driver)
         driver.find_element(By.CSS_SELECTOR, "input[type=file][name=file]").send_keys(str(good))
         driver.find_element(By.CSS_SELECTOR, "form[action$='/prescription'] button[type=submit]").click()
-        assert "earlier versions are kept" in driver.find_element(By.CSS_SELECTOR, ".flash").text
+        assert "earlier versions are kept" in _shown(driver, ".flash").text
     finally:
         broken.unlink(missing_ok=True)
         good.unlink(missing_ok=True)

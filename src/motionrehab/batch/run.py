@@ -84,7 +84,7 @@ class BatchSummary:
             "ok": self.count("ok"), "failed": self.count("failed"), "skipped": self.count("skipped"),
             "interrupted": self.interrupted, "stored_measurements": self.stored,
             "recordings": [{"input": r.item.input, "task": r.item.recording.task, "output": r.item.stem, "status": r.status,
-                            "seconds": round(r.seconds, 3), **({"error": r.error} if r.error else {}), "figures": dict(r.figures)}
+                            "seconds": round(r.seconds, 6), **({"error": r.error} if r.error else {}), "figures": dict(r.figures)}
                            for r in self.results],
         }  # fmt: skip
 
@@ -390,7 +390,7 @@ def _keep(out: Path, item: BatchItem, checksum: str, result: JobResult, store: _
     marker = {
         **_marker_fields(item, checksum),
         "status": "ok" if result.ok else "failed",
-        "seconds": round(result.seconds, 4),
+        "seconds": round(result.seconds, 6),
         "figures": result.figures,
         "error": result.error,
         "files": sorted(result.files),
@@ -437,7 +437,7 @@ def _summary_rows(summary: BatchSummary) -> list[dict[str, Any]]:
             row["task"] = r.item.recording.task
         if patients:
             row["patient"] = r.item.patient or ""
-        row.update({"status": r.status, "seconds": round(r.seconds, 3), "output": r.item.stem})
+        row.update({"status": r.status, "seconds": round(r.seconds, 6), "output": r.item.stem})
         rows.append(row)
     return rows
 
