@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,8 +21,9 @@ from motionrehab.cli.for_patient import PatientLink, for_patient
 from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.provenance import analysis_command
 from motionrehab.errors import InputFileError
-from motionrehab.measures.gait import GaitResult
-from motionrehab.records.journal import gait_work
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    from motionrehab.measures.gait import GaitResult
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
 
@@ -144,6 +146,8 @@ def gait(
     patient_link: PatientLink,
 ) -> object:
     """Steps, cadence, strides, symmetry, distance and walking tolerance from a walk."""
+    from motionrehab.records.journal import gait_work
+
     result = read_walk(input_path, sensor_placement=sensor_placement, side=side, height_m=height_m, px_per_m=px_per_m,
                        leg_length_m=leg_length_m, pain_onset_s=pain_onset_s, treadmill_speed_m_s=treadmill_speed_m_s,
                        pose_model=pose_model)  # fmt: skip

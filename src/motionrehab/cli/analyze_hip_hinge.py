@@ -10,6 +10,7 @@ import csv
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,10 +21,12 @@ from motionrehab.cli.inputs import patient_track
 from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.provenance import analysis_command
 from motionrehab.errors import InputFileError
-from motionrehab.kinematics.angle_csv import write_angle_csv
-from motionrehab.kinematics.calibration import CameraCalibration
-from motionrehab.measures.hip_hinge import HingeCriteria, HingeSetResult, analyze_hip_hinge_track
-from motionrehab.records.journal import Value, hinge_work
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    from motionrehab.measures.hip_hinge import (
+        HingeCriteria,
+        HingeSetResult,
+    )
 
 
 def _eccentric_from_tempo(tempo: str | None) -> float | None:
@@ -42,6 +45,7 @@ def criteria_from_prescription(path: Path, phase_name: str | None) -> HingeCrite
     The phase is ``phase_name``, or the first phase that prescribes a hip hinge. Depth is the
     lower end of the target range of ``hip_flexion_deg`` or ``trunk_inclination_deg``.
     """
+    from motionrehab.measures.hip_hinge import HingeCriteria
     from motionrehab.program.prescription import load_prescription
 
     prescription = load_prescription(path)
@@ -67,6 +71,7 @@ def criteria_from_prescription(path: Path, phase_name: str | None) -> HingeCrite
 def _criteria_for_patient(link: PatientLink, exercise_id: str | None) -> HingeCriteria:
     """The criteria of the patient's hinge in force on the day (after progression): tempo and depth from the stored prescription."""
     from motionrehab.cli.program import open_store
+    from motionrehab.measures.hip_hinge import HingeCriteria
     from motionrehab.program.progression import state_for_week
 
     store = open_store(link.store_url)
@@ -86,6 +91,8 @@ def _criteria_for_patient(link: PatientLink, exercise_id: str | None) -> HingeCr
 
 
 def _criteria(prescription: Path | None, phase: str | None, target_depth_deg: float | None, tempo: str | None) -> HingeCriteria:
+    from motionrehab.measures.hip_hinge import HingeCriteria
+
     if prescription is not None:
         return criteria_from_prescription(prescription, phase)
     return HingeCriteria(target_hip_flexion_deg=target_depth_deg, eccentric_s=_eccentric_from_tempo(tempo))
@@ -139,6 +146,11 @@ def hip_hinge(input_arg: str, prescription: Path | None, phase: str | None, targ
               calibration_path: Path | None, t12: Path | None, s1: Path | None, pose_model: Path | None, seconds: float, exercise_id: str | None,
               patient_link: PatientLink) -> object:  # fmt: skip
     """Count hinge repetitions and judge each one (INPUT: pose CSV, video or camera index)."""
+    from motionrehab.kinematics.angle_csv import write_angle_csv
+    from motionrehab.kinematics.calibration import CameraCalibration
+    from motionrehab.measures.hip_hinge import analyze_hip_hinge_track
+    from motionrehab.records.journal import Value, hinge_work
+
     if prescription is None and target_depth_deg is None and tempo is None and patient_link:
         criteria = _criteria_for_patient(patient_link, exercise_id)
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,9 +16,9 @@ from motionrehab.cli.inputs import patient_track
 from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.provenance import analysis_command
 from motionrehab.errors import InvalidDataError
-from motionrehab.kinematics.angle_csv import write_angle_csv
-from motionrehab.kinematics.calibration import CameraCalibration
-from motionrehab.kinematics.measure import measure_angles
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    pass
 
 
 @click.command()
@@ -35,6 +36,10 @@ from motionrehab.kinematics.measure import measure_angles
 def angles(input_arg: str, out_path: Path, calibration_path: Path | None, save_calibration: Path | None, cutoff_hz: str,
            pose_model: Path | None, seconds: float, force: bool) -> None:  # fmt: skip
     """Write every joint and segment angle per frame of the patient in INPUT (pose CSV, video or camera index)."""
+    from motionrehab.kinematics.angle_csv import write_angle_csv
+    from motionrehab.kinematics.calibration import CameraCalibration
+    from motionrehab.kinematics.measure import measure_angles
+
     if cutoff_hz.strip().lower() != "auto":
         _number(cutoff_hz, "--cutoff-hz")  # before the (long) pose estimation; below Nyquist is checked on the data
     refuse_overwrite(out_path, force=force)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InvalidDataError, MotionRehabError
-from motionrehab.records.accounts import Accounts
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    pass
 
 
 def _actor() -> str:
@@ -47,6 +50,8 @@ def clinician() -> None:
 @store_option
 def add(email: str, password_stdin: bool, admin: bool, store_url: str | None) -> None:
     """Create an account for EMAIL with the password read from standard input (at least 12 characters)."""
+    from motionrehab.records.accounts import Accounts
+
     password_hash = _read_password_hash("clinician add")
     store = open_store(store_url)
     try:
@@ -66,6 +71,8 @@ def add(email: str, password_stdin: bool, admin: bool, store_url: str | None) ->
 @store_option
 def passwd(email: str, password_stdin: bool, store_url: str | None) -> None:
     """Set a new password for EMAIL (ends the account's open sessions and lifts a lock-out)."""
+    from motionrehab.records.accounts import Accounts
+
     password_hash = _read_password_hash("clinician passwd")
     store = open_store(store_url)
     try:
@@ -83,6 +90,8 @@ def passwd(email: str, password_stdin: bool, store_url: str | None) -> None:
 @store_option
 def assign(email: str, patient: str, store_url: str | None) -> None:
     """Let the clinician EMAIL see PATIENT in the web view."""
+    from motionrehab.records.accounts import Accounts
+
     store = open_store(store_url)
     try:
         accounts = Accounts(store)
@@ -98,6 +107,8 @@ def assign(email: str, patient: str, store_url: str | None) -> None:
 @store_option
 def list_(store_url: str | None) -> None:
     """Every account with its patients."""
+    from motionrehab.records.accounts import Accounts
+
     store = open_store(store_url)
     try:
         accounts = Accounts(store)

@@ -13,36 +13,48 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import numpy as np
 
 from motionrehab._files import make_output_dir, write_private_text
-from motionrehab.capture.pose_csv import read_pose_csv, write_pose_csv
-from motionrehab.kinematics.measure import measure_angles
-from motionrehab.measures.gait_video import analyze_video_gait
-from motionrehab.measures.hip_hinge import HingeCriteria, analyze_hip_hinge_track
-from motionrehab.measures.slr import measure_slr_camera
-from motionrehab.synth.camera import PinholeCamera, Realism
-from motionrehab.synth.exercises import HingeRep, SlrTrial, hip_hinge_set, supine_slr, walk
 
-#: the demo patient's prescription: hinge to 70 deg of hip flexion, 3 s lowering (tempo 3-1-2)
-DEMO_CRITERIA = HingeCriteria(target_hip_flexion_deg=70.0, eccentric_s=3.0)
-DEMO_REPS = (
-    HingeRep(trunk_deg=65.0, knee_flexion_deg=20.0),
-    HingeRep(trunk_deg=68.0, knee_flexion_deg=22.0),
-    HingeRep(trunk_deg=42.0, knee_flexion_deg=62.0, shin_deg=15.0),  # squats instead of hinging
-    HingeRep(trunk_deg=66.0, knee_flexion_deg=20.0, eccentric_s=1.4),  # rushes the lowering
-    HingeRep(trunk_deg=64.0, knee_flexion_deg=24.0),
-    HingeRep(trunk_deg=67.0, knee_flexion_deg=21.0),
-)
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    from motionrehab.measures.hip_hinge import HingeCriteria
+    from motionrehab.synth.exercises import HingeRep, SlrTrial
+
+def _demo_criteria() -> HingeCriteria:
+    """The demo patient's prescription: hinge to 70 deg of hip flexion, 3 s lowering (tempo 3-1-2)."""
+    from motionrehab.measures.hip_hinge import HingeCriteria
+
+    return HingeCriteria(target_hip_flexion_deg=70.0, eccentric_s=3.0)
+
+
+def _demo_reps() -> tuple[HingeRep, ...]:
+    """Six hinges; two faulty (a squat, a rushed lowering)."""
+    from motionrehab.synth.exercises import HingeRep
+
+    return (
+        HingeRep(trunk_deg=65.0, knee_flexion_deg=20.0),
+        HingeRep(trunk_deg=68.0, knee_flexion_deg=22.0),
+        HingeRep(trunk_deg=42.0, knee_flexion_deg=62.0, shin_deg=15.0),  # squats instead of hinging
+        HingeRep(trunk_deg=66.0, knee_flexion_deg=20.0, eccentric_s=1.4),  # rushes the lowering
+        HingeRep(trunk_deg=64.0, knee_flexion_deg=24.0),
+        HingeRep(trunk_deg=67.0, knee_flexion_deg=21.0),
+    )
 
 
 def _hinge(folder: Path, seed: int) -> list[str]:
-    recording = hip_hinge_set(list(DEMO_REPS), camera=PinholeCamera(roll_deg=6.0), realism=Realism(), seed=seed)
+    from motionrehab.capture.pose_csv import read_pose_csv, write_pose_csv
+    from motionrehab.measures.hip_hinge import analyze_hip_hinge_track
+    from motionrehab.synth.camera import PinholeCamera, Realism
+    from motionrehab.synth.exercises import hip_hinge_set
+
+    recording = hip_hinge_set(list(_demo_reps()), camera=PinholeCamera(roll_deg=6.0), realism=Realism(), seed=seed)
     csv_path = write_pose_csv(folder / "hip_hinge_pose.csv", [recording.track])
     track = read_pose_csv(csv_path)[0]  # analyse what a user would: the file
-    result = analyze_hip_hinge_track(track, criteria=DEMO_CRITERIA).result
+    result = analyze_hip_hinge_track(track, criteria=_demo_criteria()).result
     write_private_text(folder / "hip_hinge_summary.json", json.dumps(result.to_json_dict(), indent=2) + "\n")
     lines = [
         f"Hip hinge ({csv_path.name}): {result.reps} repetitions counted (true: {len(recording.events)}); "
@@ -59,17 +71,26 @@ def _hinge(folder: Path, seed: int) -> list[str]:
     return lines
 
 
-#: three SLR trials per side; the right leg's second trial is done with the knee bent 20 deg
-DEMO_SLR = {
-    "left": (SlrTrial(peak_deg=62.0), SlrTrial(peak_deg=65.0), SlrTrial(peak_deg=63.0)),
-    "right": (SlrTrial(peak_deg=48.0), SlrTrial(peak_deg=55.0, knee_bend_deg=20.0), SlrTrial(peak_deg=50.0)),
-}
+def _demo_slr() -> dict[str, tuple[SlrTrial, ...]]:
+    """Three SLR trials per side; the right leg's second trial is done with the knee bent 20 deg."""
+    from motionrehab.synth.exercises import SlrTrial
+
+    return {
+        "left": (SlrTrial(peak_deg=62.0), SlrTrial(peak_deg=65.0), SlrTrial(peak_deg=63.0)),
+        "right": (SlrTrial(peak_deg=48.0), SlrTrial(peak_deg=55.0, knee_bend_deg=20.0), SlrTrial(peak_deg=50.0)),
+    }
 
 
 def _slr(folder: Path, seed: int) -> list[str]:
+    from motionrehab.capture.pose_csv import read_pose_csv, write_pose_csv
+    from motionrehab.kinematics.measure import measure_angles
+    from motionrehab.measures.slr import measure_slr_camera
+    from motionrehab.synth.camera import Realism
+    from motionrehab.synth.exercises import supine_slr
+
     lines = ["Straight-leg raise, lying, camera at the raised leg's side (hip -> ankle vs the trunk line):"]
     summaries = {}
-    for side, trials in DEMO_SLR.items():
+    for side, trials in _demo_slr().items():
         recording = supine_slr(list(trials), side=side, realism=Realism(), seed=seed)
         csv_path = write_pose_csv(folder / f"slr_{side}_pose.csv", [recording.track])
         measured = measure_angles(read_pose_csv(csv_path)[0])
@@ -86,6 +107,11 @@ def _slr(folder: Path, seed: int) -> list[str]:
 
 
 def _walk(folder: Path, seed: int) -> list[str]:
+    from motionrehab.capture.pose_csv import read_pose_csv, write_pose_csv
+    from motionrehab.measures.gait_video import analyze_video_gait
+    from motionrehab.synth.camera import Realism
+    from motionrehab.synth.exercises import walk
+
     recording = walk(strides=8, stride_length_m=1.3, stride_time_s=1.1, realism=Realism(), seed=seed)
     csv_path = write_pose_csv(folder / "walk_pose.csv", [recording.track])
     track = read_pose_csv(csv_path)[0]

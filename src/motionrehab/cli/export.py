@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InvalidDataError
-from motionrehab.records.export import read_record, write_tables
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    pass
 
 
 def _since(text: str | None) -> dt.date | None:
@@ -40,6 +43,8 @@ def _since(text: str | None) -> dt.date | None:
 def export(patient: str, fmt: str, since_text: str | None, out_dir: Path, pose_csv: Path | None, angles_csv: Path | None,
            px_per_m: float | None, store_url: str | None) -> None:  # fmt: skip
     """Export PATIENT's record (pseudonym only: no name, no video, no free text) into the folder --out."""
+    from motionrehab.records.export import read_record, write_tables
+
     since = _since(since_text)
     if fmt != "opensim" and (pose_csv or angles_csv or px_per_m is not None):
         raise InvalidDataError("--pose-csv, --angles-csv and --px-per-m go with --format opensim", where="export", fix="add --format opensim")

@@ -8,13 +8,16 @@ what this does and does not reach (copies elsewhere, backups).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InvalidDataError
 from motionrehab.pseudonym import check_pseudonym
-from motionrehab.records.export import exported_files
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    pass
 
 
 @click.command()
@@ -25,6 +28,8 @@ from motionrehab.records.export import exported_files
 @store_option
 def forget(patient: str, export_dirs: tuple[Path, ...], yes: bool, store_url: str | None) -> None:
     """Delete everything the store (and the --exports folders) hold about PATIENT. This cannot be undone."""
+    from motionrehab.records.export import exported_files
+
     check_pseudonym(patient, where="PATIENT")
     store = open_store(store_url)
     try:

@@ -7,11 +7,14 @@ merged: a patient the target store already holds is refused.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from motionrehab.cli.program import open_store, store_option
-from motionrehab.records.export import import_record, read_tables
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    pass
 
 
 @click.command(name="import")
@@ -20,6 +23,8 @@ from motionrehab.records.export import import_record, read_tables
 @store_option
 def import_(folder: Path, patient: str, store_url: str | None) -> None:
     """Import PATIENT's record from FOLDER (written by `motionrehab export PATIENT --format json`)."""
+    from motionrehab.records.export import import_record, read_tables
+
     record = read_tables(folder, patient, "json")
     store = open_store(store_url)
     try:

@@ -11,7 +11,7 @@ import csv
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,16 +21,14 @@ from motionrehab.cli.for_patient import PatientLink, for_patient
 from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.provenance import analysis_command
 from motionrehab.errors import InputFileError, MotionRehabError
-from motionrehab.measures.slr import (
-    SlrChange,
-    SlrMeasurement,
-    TrialDifference,
-    compare_methods,
-    compare_with_previous,
-    measure_slr_sensor,
-    measure_slr_track,
-)
-from motionrehab.records.journal import Value, Work
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    from motionrehab.measures.slr import (
+        SlrChange,
+        SlrMeasurement,
+        TrialDifference,
+    )
+    from motionrehab.records.journal import Work
 
 #: registered names (program.measurements), stored per side
 PEAK_NAME = "slr_peak_deg"
@@ -57,6 +55,7 @@ def _is_inertial(input_arg: str) -> bool:
 
 
 def _sensor(path: str, side: str, onsets: tuple[float, ...], trials: int) -> SlrMeasurement:
+    from motionrehab.measures.slr import measure_slr_sensor
     from motionrehab.sensors.imu_csv import read_inertial_input
 
     recordings = read_inertial_input(path, placement="shank").recordings
@@ -67,6 +66,7 @@ def _camera(input_arg: str, side: str, leg_axis: str, onsets: tuple[float, ...],
             pose_model: Path | None, seconds: float) -> tuple[SlrMeasurement, Any, str]:  # fmt: skip
     from motionrehab.cli.inputs import patient_track
     from motionrehab.kinematics.calibration import CameraCalibration
+    from motionrehab.measures.slr import measure_slr_track
 
     patient = patient_track(input_arg, pose_model=pose_model, seconds=seconds)
     calibration = CameraCalibration.load(calibration_path) if calibration_path else None
@@ -76,6 +76,8 @@ def _camera(input_arg: str, side: str, leg_axis: str, onsets: tuple[float, ...],
 
 def slr_work(side: str, result: SlrMeasurement) -> Work:
     """What an SLR measurement stores: the mean of the valid trials, their SD (same time stamp) and the mean onset angle, per side."""
+    from motionrehab.records.journal import Value, Work
+
     values = []
     if math.isfinite(result.mean_deg):
         values.append(Value(PEAK_NAME, round(result.mean_deg, 2), side))
@@ -93,6 +95,7 @@ def _previous(link: PatientLink, side: str, result: SlrMeasurement, mdc_deg: flo
     Returns the change, the left-minus-right difference of the means (when the other side was stored that day) and a note.
     """
     from motionrehab.cli.program import open_store
+    from motionrehab.measures.slr import compare_with_previous
 
     store = open_store(link.store_url)
     try:
@@ -186,6 +189,8 @@ def slr(input_arg: str, side: str, trials: int, leg_axis: str, onset_times: str 
         patient_link: PatientLink, mdc_deg: float | None, no_save: bool, as_json: bool, out_dir: Path | None,
         calibration_path: Path | None, pose_model: Path | None, seconds: float) -> object:  # fmt: skip
     """Measure straight-leg-raise trials of one leg (INPUT: pose CSV, video, camera index or shin sensor CSV)."""
+    from motionrehab.measures.slr import compare_methods
+
     onsets = parse_onset_times(onset_times)
     notes: list[str] = []
     sensor = None

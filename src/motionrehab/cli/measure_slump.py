@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,8 +17,10 @@ from motionrehab.cli.for_patient import PatientLink, for_patient
 from motionrehab.cli.measure_slr import parse_onset_times
 from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.provenance import analysis_command
-from motionrehab.measures.slump import SlumpResult, measure_slump_camera
-from motionrehab.records.journal import Value, Work
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    from motionrehab.measures.slump import SlumpResult
+    from motionrehab.records.journal import Work
 
 
 def _text(result: SlumpResult) -> str:
@@ -54,6 +57,7 @@ def slump(input_arg: str, side: str, neck_flexed_onset_s: str | None, neck_relea
     from motionrehab.cli.inputs import patient_track
     from motionrehab.kinematics.calibration import CameraCalibration
     from motionrehab.kinematics.measure import measure_angles
+    from motionrehab.measures.slump import measure_slump_camera
 
     flexed = parse_onset_times(neck_flexed_onset_s)
     released = parse_onset_times(neck_released_onset_s)
@@ -76,6 +80,8 @@ def slump(input_arg: str, side: str, neck_flexed_onset_s: str | None, neck_relea
 
 def slump_work(result: SlumpResult) -> Work:
     """What a slump test stores, per side: the deficits with the neck flexed and released, and their difference."""
+    from motionrehab.records.journal import Value, Work
+
     named = (("slump_knee_extension_deficit_deg", result.mean_deficit_deg("neck_flexed")),
              ("slump_released_knee_extension_deficit_deg", result.mean_deficit_deg("neck_released")),
              ("slump_differentiation_deg", result.differentiation_deg))  # fmt: skip

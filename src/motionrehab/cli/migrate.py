@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 
 from motionrehab.cli.program import store_option
 
@@ -23,6 +22,8 @@ from motionrehab.cli.program import store_option
 @store_option
 def migrate(target: str, show: bool, yes: bool, store_url: str | None) -> None:
     """Bring the session store's schema to REVISION (default: the newest)."""
+    import sqlalchemy as sa
+
     from motionrehab.records import migrations
     from motionrehab.records.store import default_store_url, migrate_store, store_revision
 

@@ -7,17 +7,17 @@ motionrehab.capture.estimate.estimate_poses; this command prints its summary.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from tqdm import tqdm
 
 from motionrehab._files import child_path, make_output_dir, refuse_overwrite
-from motionrehab.capture.estimate import estimate_poses
 from motionrehab.capture.model_files import VARIANTS, resolve_pose_model
-from motionrehab.capture.overlay import write_overlay_video
-from motionrehab.capture.pose_csv import write_pose_csv
-from motionrehab.capture.video import open_video_source
 from motionrehab.cli.numbers import Quantity
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    pass
 
 
 @click.command()
@@ -43,6 +43,11 @@ def pose(
     file_format: str,
 ) -> None:
     """Estimate the pose of every person in INPUT (a video file or a camera index) and write a pose-track CSV."""
+    from motionrehab.capture.estimate import estimate_poses
+    from motionrehab.capture.overlay import write_overlay_video
+    from motionrehab.capture.pose_csv import write_pose_csv
+    from motionrehab.capture.video import open_video_source
+
     if overlay_path is not None:
         refuse_overwrite(overlay_path, force=force, option="--overlay")
     model = resolve_pose_model(pose_model, variant=model_variant)

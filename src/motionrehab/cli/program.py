@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -26,7 +27,9 @@ from motionrehab.program.proms import (
     score_odi,
     score_psfs,
 )
-from motionrehab.records.store import SessionStore
+
+if TYPE_CHECKING:
+    from motionrehab.records.store import SessionStore
 
 
 @click.group()
@@ -66,6 +69,9 @@ def open_store(store_url: str | None) -> SessionStore:
     """Open the session store named by --store (or the default)."""
     if store_url and "://" not in store_url:
         store_url = f"sqlite:///{Path(store_url).expanduser().resolve()}"
+    # Imported here: a command's --help need not load SQLAlchemy.
+    from motionrehab.records.store import SessionStore
+
     return SessionStore(store_url)
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from motionrehab._files import refuse_overwrite
 from motionrehab.cli.program import open_store, parse_day, store_option
-from motionrehab.records.recheck import recheck_data
-from motionrehab.records.report import write_recheck_report
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    pass
 
 
 @click.command()
@@ -28,6 +30,9 @@ from motionrehab.records.report import write_recheck_report
 @store_option
 def report(patient: str, compare_text: str | None, out_path: Path, pdf: bool, force: bool, today_text: str | None, store_url: str | None) -> None:
     """The recheck report of PATIENT: what was done, how well, what changed, and whether the change is real."""
+    from motionrehab.records.recheck import recheck_data
+    from motionrehab.records.report import write_recheck_report
+
     compare = None
     if compare_text is not None:
         compare = parse_day(compare_text, "--compare")

@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import numpy as np
@@ -27,8 +27,6 @@ from motionrehab._files import open_private
 from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InputFileError, InvalidDataError
-from motionrehab.live.preflight import failure_reason
-from motionrehab.measures.hip_hinge import HingeCriteria, HingeRepetition
 from motionrehab.program.prescription import Exercise, Prescription, load_prescription
 from motionrehab.program.progression import plan_session, state_for_week
 from motionrehab.program.safety import (
@@ -38,6 +36,9 @@ from motionrehab.program.safety import (
     evaluate_checkin,
     require_safe_to_start,
 )
+
+if TYPE_CHECKING:  # the library loads when a command runs, not for its --help
+    from motionrehab.measures.hip_hinge import HingeCriteria
 
 #: check-in answers that --checkin-answers may give (the rest are asked)
 ANSWER_KEYS = ("pain", "tingling", "numbness", "red_flags", "pain_after", "tingling_after")
@@ -90,6 +91,8 @@ def _red_flags(answers: dict[str, str]) -> dict[str, bool]:
 
 def criteria_for(exercise: Exercise) -> HingeCriteria:
     """The hinge criteria of a prescribed hinge: depth from its target range's lower end, eccentric tempo."""
+    from motionrehab.measures.hip_hinge import HingeCriteria
+
     targets = {target.name: target for target in exercise.targets}
     hip, trunk = targets.get("hip_flexion_deg"), targets.get("trunk_inclination_deg")
     return HingeCriteria(target_hip_flexion_deg=None if hip is None else hip.low, target_trunk_inclination_deg=None if trunk is None else trunk.low,
@@ -314,6 +317,8 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
          sources: dict[str, Path], done: dict[str, str], headless: bool, exercise_id: str | None, overlay_path: Path | None, rest_s: float,
          speak: bool, every_frame: bool, pose_model: Path | None, one_person: bool = False) -> None:  # fmt: skip
     # 1. check-in: a red flag is stored (flagged for the clinician) and ends the session here
+    from motionrehab.live.preflight import failure_reason
+
     pain = _pain(answers, "pain", "Pain now, 0 (none) to 10 (worst imaginable)")
     tingling = _yes_no(answers, "tingling", "Tingling (pins and needles) in the leg now?")
     numbness = _yes_no(answers, "numbness", "Numbness in the leg now?")
@@ -397,6 +402,7 @@ def _camera_exercise(recorder: Any, item: Any, exercise: Exercise, *, camera: in
     )
     from motionrehab.measures.exercises import BY_KIND
     from motionrehab.measures.exercises.base import MeasuredHold
+    from motionrehab.measures.hip_hinge import HingeRepetition
 
     exercise_id = item.exercise_id
     sets, reps = item.dose.sets, item.dose.reps or 1

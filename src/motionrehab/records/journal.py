@@ -30,16 +30,16 @@ from motionrehab.errors import InvalidDataError
 from motionrehab.program.measurements import check_measurement
 from motionrehab.program.prescription import HOLD_KINDS, REP_KINDS, WALK_KINDS, Prescription
 from motionrehab.program.progression import PlannedExercise, plan_session, state_for_week
-from motionrehab.records.store import (
-    MeasuredRepetition,
-    SessionRecorder,
-    SessionStore,
-    StoredCheckIn,
-)
 
-if TYPE_CHECKING:  # the measures (and scipy) load only when a command measures something
+if TYPE_CHECKING:  # the measures (scipy) and the store (SQLAlchemy) load only when a command uses them
     from motionrehab.measures.gait import GaitResult
     from motionrehab.measures.hip_hinge import HingeSetResult
+    from motionrehab.records.store import (
+        MeasuredRepetition,
+        SessionRecorder,
+        SessionStore,
+        StoredCheckIn,
+    )
 
 
 @dataclass(frozen=True)

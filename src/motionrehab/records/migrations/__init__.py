@@ -20,16 +20,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy.engine import Connection, Engine
 
 from motionrehab.errors import MotionRehabError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+# Alembic is imported where it is used: a command's --help opens no store and should not pay for it.
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 """Alembic's script folder: env.py, the revision template and versions/."""
@@ -48,6 +50,8 @@ _STORE_TABLES = ("patients", "sessions", "checkins", "measurements")
 
 @lru_cache(maxsize=1)
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(str(MIGRATIONS_DIR))
 
 
@@ -68,6 +72,8 @@ def _db_revision(conn: Connection, where: str) -> str | None:
     """The database's revision (None: empty), reading a motionrehab 0.1 ``schema_version`` as the baseline."""
     inspector = sa.inspect(conn)
     if inspector.has_table("alembic_version"):
+        from alembic.runtime.migration import MigrationContext
+
         return MigrationContext.configure(conn).get_current_revision()
     if inspector.has_table("schema_version"):
         legacy = conn.execute(sa.text("SELECT max(version) FROM schema_version")).scalar()
@@ -86,6 +92,8 @@ def _is_stamped(conn: Connection) -> bool:
 
 
 def _check_known(revision: str | None, where: str) -> None:
+    from alembic.util import CommandError
+
     if revision is None:
         return
     try:
@@ -100,6 +108,8 @@ def _resolve(target: str, where: str) -> str | None:
         return head_revision()
     if target == "base":
         return None
+    from alembic.util import CommandError
+
     try:
         script = _scripts().get_revision(target)
     except CommandError:
@@ -144,6 +154,8 @@ def _migration_lock(engine: Engine, where: str) -> Iterator[Connection]:
 
 
 def _config(conn: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = conn
@@ -166,6 +178,8 @@ def migrate(engine: Engine, target: str = "head") -> tuple[str | None, str | Non
     with _migration_lock(engine, where) as conn:
         before = _db_revision(conn, where)  # again: another process may have migrated meanwhile
         _check_known(before, where)
+        from alembic import command
+
         config = _config(conn)
         if before is not None and not _is_stamped(conn):
             command.stamp(config, before)  # a motionrehab 0.1 database: it is the baseline
