@@ -72,6 +72,29 @@ def test_checkin_with_a_red_flag_stops_with_exit_3_and_flags_the_record(tmp_path
     assert flagged.red_flags_positive == ("saddle_numbness",) and flagged.numbness is True
 
 
+@pytest.mark.parametrize("outcome", ["cleared", "stopped"])
+def test_after_a_red_flag_review_the_next_checkin_goes_on_or_is_refused(tmp_path, capsys, outcome):
+    # The clinician's review in the web view reaches the patient's next check-in (real SQLite store).
+    from motionrehab.records.accounts import Accounts
+
+    store = str(tmp_path / "s.sqlite")
+    assert main(["program", "assign", str(EXAMPLE), "--store", store]) == 0
+    assert main(["checkin", "P-7F3A2C", "--pain", "4", "--no-tingling", "--numbness", "--red-flag", "saddle_numbness", "--store", store, "--at", "2026-01-07T08:00"]) == 3
+    opened = SessionStore(f"sqlite:///{store}")
+    (flagged,) = opened.checkins("P-7F3A2C", flagged_only=True)
+    Accounts(opened).review_red_flag("P-7F3A2C", flagged.id, reviewer="anna@clinic.example", outcome=outcome, note="Examined: no deficit.")
+    assert [log.red_flag_review for log in opened.session_logs("P-7F3A2C")] == [outcome]
+    opened.close()
+    capsys.readouterr()
+    code = main(["checkin", "P-7F3A2C", "--pain", "3", "--no-tingling", "--no-numbness", "--no-red-flags", "--store", store, "--at", "2026-01-08T08:00"])
+    captured = capsys.readouterr()
+    if outcome == "cleared":
+        assert code == 0 and "Today's session" in captured.out
+    else:
+        assert code == 3 and "your clinician stopped your home program after the red flag of 2026-01-07" in captured.err
+        assert len(SessionStore(f"sqlite:///{store}").checkins("P-7F3A2C")) == 1  # refused before anything was stored
+
+
 def test_checkin_asks_each_question_when_not_given(tmp_path, capsys, monkeypatch):
     import io
 

@@ -1,8 +1,12 @@
 """Progression rules one by one, gating and shortening of today's plan."""
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
+from motionrehab.errors import SafetyStop
 from motionrehab.program.prescription import Dose, load_prescription, parse_prescription
 from motionrehab.program.progression import (
     HOLD,
@@ -11,6 +15,7 @@ from motionrehab.program.progression import (
     initial_state,
     plan_session,
     replay,
+    require_program_running,
     review_week,
 )
 from motionrehab.program.sessions import ExerciseDone, Measurement, SessionLog
@@ -50,6 +55,33 @@ def test_a_red_flag_week_holds_everything():
     review = review_week(EXAMPLE, state, sessions)
     assert {d.action for d in review.decisions} == {HOLD}
     assert review.decision("hinge").reason == "a red flag stopped the session on 2026-01-08: nothing changes until the clinician has reviewed"
+
+
+def test_a_cleared_red_flag_lifts_the_hold_and_the_week_is_reviewed_on_its_other_sessions():
+    state = initial_state(EXAMPLE)
+    flag = SessionLog(MON + dt.timedelta(days=3, hours=1), 5, stopped_by_red_flag=True, red_flag_review="cleared")
+    review = review_week(EXAMPLE, state, [*_full_week(EXAMPLE, state), flag])
+    assert review.decision("hinge").action == PROGRESS and review.decision("hinge").dose_after == Dose(2, 10)
+    assert "the red flag of 2026-01-08 was reviewed and cleared by the clinician" in review.notes
+    require_program_running(EXAMPLE, [flag])  # a cleared flag lets sessions start
+
+
+def test_a_program_the_clinician_stopped_holds_every_later_week_until_a_new_prescription():
+    state = initial_state(EXAMPLE)
+    stop = SessionLog(MON + dt.timedelta(days=3, hours=1), 5, stopped_by_red_flag=True, red_flag_review="stopped")
+    sessions = [*_full_week(EXAMPLE, state), stop]
+    week_2 = dataclasses.replace(state, week=2, week_in_phase=2)
+    sessions += _full_week(EXAMPLE, week_2)  # sessions logged anyway in week 2 change nothing
+    reviews = replay(EXAMPLE, sessions, through_week=3)
+    for review in reviews:
+        assert {d.action for d in review.decisions} == {HOLD}
+        assert review.decision("hinge").reason.startswith("the clinician stopped the program after the red flag of 2026-01-08")
+    with pytest.raises(SafetyStop, match="stopped your home program after the red flag of 2026-01-08"):
+        require_program_running(EXAMPLE, sessions)
+    # A prescription starting after the stop is the restart.
+    restarted = dataclasses.replace(EXAMPLE, start_date=dt.date(2026, 1, 19))
+    require_program_running(restarted, sessions)
+    assert not review_week(restarted, initial_state(restarted), sessions).decision("hinge").reason.startswith("the clinician stopped")
 
 
 def test_step_back_floors_and_walking_in_metres():

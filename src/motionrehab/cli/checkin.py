@@ -13,7 +13,7 @@ import click
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.dates import check_date
 from motionrehab.errors import InvalidDataError, MotionRehabError
-from motionrehab.program.progression import plan_session, state_for_week
+from motionrehab.program.progression import plan_session, require_program_running, state_for_week
 from motionrehab.program.safety import (
     RED_FLAG_IDS,
     RED_FLAGS,
@@ -46,6 +46,7 @@ def checkin(patient: str, pain: int | None, tingling: bool | None, numbness: boo
             raise InvalidDataError(f"no prescription is assigned to '{patient}' in {store.display_url}", where="checkin",
                                    fix=f"assign one first: motionrehab program assign FILE --start today (FILE's patient must be {patient})")  # fmt: skip
         prescription = store.prescription(patient)
+        require_program_running(prescription, store.session_logs(patient))  # a clinician's stop: before any question
     except MotionRehabError:
         store.close()
         raise

@@ -28,7 +28,7 @@ from motionrehab.cli.numbers import Quantity
 from motionrehab.cli.program import open_store, store_option
 from motionrehab.errors import InputFileError, InvalidDataError
 from motionrehab.program.prescription import Exercise, Prescription, load_prescription
-from motionrehab.program.progression import plan_session, state_for_week
+from motionrehab.program.progression import plan_session, require_program_running, state_for_week
 from motionrehab.program.safety import (
     RED_FLAG_IDS,
     RED_FLAGS,
@@ -319,6 +319,7 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
     # 1. check-in: a red flag is stored (flagged for the clinician) and ends the session here
     from motionrehab.live.preflight import failure_reason
 
+    require_program_running(prescription, store.session_logs(patient))  # a clinician's stop: before any question
     pain = _pain(answers, "pain", "Pain now, 0 (none) to 10 (worst imaginable)")
     tingling = _yes_no(answers, "tingling", "Tingling (pins and needles) in the leg now?")
     numbness = _yes_no(answers, "numbness", "Numbness in the leg now?")

@@ -5,7 +5,9 @@ motionrehab.program.prescription.Rules), applied to the sessions of the week und
 in this order:
 
 1. A red flag stopped a session this week: everything holds until the clinician has
-   reviewed.
+   reviewed it. A review that cleared the patient lifts the hold (the week is reviewed on
+   its other sessions; the stopped one counts as not done). A review that stopped the
+   program holds everything from that week on, until the clinician prescribes again.
 2. No session was recorded: everything holds.
 3. Flare: in any session pain rose by ``flare_rise_nrs`` (2) or more after the session or
    the next morning, or new tingling or numbness appeared: every exercise steps back.
@@ -36,6 +38,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from motionrehab.errors import SafetyStop
 from motionrehab.program.prescription import (
     WALK_KINDS,
     Dose,
@@ -224,6 +227,24 @@ def milestone_status(milestone: Milestone, measurements: Iterable[Measurement]) 
     return MilestoneStatus(False, best, f"milestone not met yet: {milestone.text} (best {name} {best.value:g} on {best.at:%Y-%m-%d}; needs {need})")
 
 
+def program_stop(prescription: Prescription, sessions: Iterable[SessionLog]) -> SessionLog | None:
+    """The red-flag check-in after which the clinician stopped the home program, if any.
+
+    Only stops on or after ``prescription.start_date`` count: assigning a prescription that
+    starts after the stop is how the clinician restarts the program.
+    """
+    return next((s for s in sorted(sessions, key=lambda s: s.started_at)
+                 if s.stopped_by_red_flag and s.red_flag_review == "stopped" and s.started_at.date() >= prescription.start_date), None)  # fmt: skip
+
+
+def require_program_running(prescription: Prescription, sessions: Iterable[SessionLog]) -> None:
+    """Raise SafetyStop when the clinician stopped the home program (``program_stop``): no session may start."""
+    stop = program_stop(prescription, sessions)
+    if stop is not None:
+        raise SafetyStop(f"your clinician stopped your home program after the red flag of {_day(stop)}: do not start a session",
+                         where="program", fix="contact your clinic; the program restarts when your clinician assigns a new prescription")  # fmt: skip
+
+
 def review_week(
     prescription: Prescription,
     state: ProgramState,
@@ -231,17 +252,24 @@ def review_week(
     measurements: Iterable[Measurement] = (),
 ) -> WeekReview:
     """Apply the rules (module docstring) to week ``state.week`` and return the decisions and the next state."""
+    sessions = tuple(sessions)
     rules = prescription.rules
     phase = state.phase(prescription)
     week = sessions_in_week(prescription, sessions, state.week)
     done = [s for s in week if not s.stopped_by_red_flag]
-    stopped = [s for s in week if s.stopped_by_red_flag]
+    stopped = [s for s in week if s.stopped_by_red_flag and s.red_flag_review != "cleared"]
+    cleared = [s for s in week if s.stopped_by_red_flag and s.red_flag_review == "cleared"]
+    stop = program_stop(prescription, sessions)
+    program_stopped = [stop] if stop is not None and prescription.week_of(stop.started_at.date()) <= state.week else []
     flares = [s for s in done if s.worst_rise_nrs >= rules.flare_rise_nrs or s.new_tingling]
     unsettled = [s for s in done if (s.morning_rise_nrs or 0) >= rules.hold_rise_nrs]
     milestones_met, notes = _milestones(prescription, state, measurements)
+    notes.extend(f"the red flag of {_day(s)} was reviewed and cleared by the clinician" for s in cleared)
 
     week_reason = ""
-    if stopped:
+    if program_stopped:
+        week_reason = f"the clinician stopped the program after the red flag of {_day(program_stopped[0])}: nothing changes until a new prescription"
+    elif stopped:
         week_reason = f"a red flag stopped the session on {_day(stopped[0])}: nothing changes until the clinician has reviewed"
     elif not done:
         week_reason = f"no session was recorded in week {state.week}"

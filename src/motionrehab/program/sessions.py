@@ -83,6 +83,9 @@ class SessionLog:
         new_tingling: new tingling or numbness after the session or the next morning.
         exercises: what was done.
         stopped_by_red_flag: the check-in found a red flag; nothing was done.
+        red_flag_review: with ``stopped_by_red_flag``, the clinician's review of it: None (not
+            reviewed yet), "cleared" (the patient may go on) or "stopped" (the program stays
+            stopped until the clinician prescribes again).
     """
 
     started_at: dt.datetime
@@ -93,6 +96,7 @@ class SessionLog:
     new_tingling: bool = False
     exercises: tuple[ExerciseDone, ...] = ()
     stopped_by_red_flag: bool = False
+    red_flag_review: str | None = None
 
     def exercise(self, exercise_id: str) -> ExerciseDone | None:
         """The record of ``exercise_id`` in this session, or None."""

@@ -654,10 +654,15 @@ class SessionStore:
         )
 
     def session_logs(self, pseudonym: str) -> tuple[SessionLog, ...]:
-        """What the program layer reads: every session but the failed ones, plus a stopped session for each red-flag check-in."""
+        """What the program layer reads: every session but the failed ones, plus a stopped session for each red-flag check-in (with its review)."""
         logs = [s.log for s in self.stored_sessions(pseudonym) if s.status != "failed"]
-        for c in self.checkins(pseudonym, flagged_only=True):
-            logs.append(SessionLog(started_at=c.at, pain_before=c.pain_nrs, tingling_before=c.tingling or c.numbness, stopped_by_red_flag=True))
+        flagged = self.checkins(pseudonym, flagged_only=True)
+        with self.engine.connect() as conn:
+            reviews = dict(conn.execute(sa.select(red_flag_reviews.c.checkin_id, red_flag_reviews.c.outcome)
+                                        .where(red_flag_reviews.c.checkin_id.in_([c.id for c in flagged]))).all())  # fmt: skip
+        for c in flagged:
+            logs.append(SessionLog(started_at=c.at, pain_before=c.pain_nrs, tingling_before=c.tingling or c.numbness, stopped_by_red_flag=True,
+                                   red_flag_review=reviews.get(c.id)))  # fmt: skip
         return tuple(sorted(logs, key=lambda s: s.started_at))
 
     def repetitions(self, session_id: int) -> tuple[StoredRepetition, ...]:
