@@ -161,3 +161,26 @@ def test_the_migration_scripts_ship_inside_the_package():
     folder = Path(migrations.__file__).parent
     assert migrations.MIGRATIONS_DIR == folder and (folder / "env.py").is_file() and (folder / "script.py.mako").is_file()
     assert {p.name[:4] for p in (folder / "versions").glob("[0-9]*.py")} >= {"0001", "0002"}
+
+
+def test_0005_moves_a_failed_sessions_reason_out_of_the_exercise_notes_and_back(url):
+    # A failed session as 0004 stored it: the reason written over the planned exercises' notes.
+    migrate_store(url, "0004")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO patients (pseudonym, created_at) VALUES ('P-FAIL', :t)"), {"t": T0})
+        conn.execute(sa.text("INSERT INTO sessions (patient_id, started_at, status, dose_pct, pain_before, tingling_before, new_tingling)"
+                             " VALUES (1, :t, 'failed', 100.0, 2, false, false)"), {"t": T0})  # fmt: skip
+        for exercise in ("hinge", "bridge"):
+            conn.execute(sa.text("INSERT INTO exercises_performed (session_id, exercise_id, kind, planned_sets, note)"
+                                 " VALUES (1, :e, 'hip_hinge', 2, 'failed: nobody in view for 60 s')"), {"e": exercise})  # fmt: skip
+    engine.dispose()
+    migrate_store(url, "0005")
+    assert _scalars(url, "SELECT failure FROM sessions") == ["nobody in view for 60 s"]
+    assert _scalars(url, "SELECT note FROM exercises_performed") == ["", ""]
+    store = SessionStore(url)
+    (stored,) = store.stored_sessions("P-FAIL")
+    assert (stored.status, stored.failure) == ("failed", "nobody in view for 60 s")
+    store.close()
+    migrate_store(url, "0004")
+    assert _scalars(url, "SELECT note FROM exercises_performed") == ["failed: nobody in view for 60 s"] * 2

@@ -319,7 +319,8 @@ def _run(store: Any, prescription: Prescription, patient: str, at: dt.datetime, 
     # 1. check-in: a red flag is stored (flagged for the clinician) and ends the session here
     from motionrehab.live.preflight import failure_reason
 
-    require_program_running(prescription, store.session_logs(patient))  # a clinician's stop: before any question
+    if patient in store.patients():  # a clinician's stop: before any question (a new patient has none)
+        require_program_running(prescription, store.session_logs(patient))
     pain = _pain(answers, "pain", "Pain now, 0 (none) to 10 (worst imaginable)")
     tingling = _yes_no(answers, "tingling", "Tingling (pins and needles) in the leg now?")
     numbness = _yes_no(answers, "numbness", "Numbness in the leg now?")

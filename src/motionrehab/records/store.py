@@ -120,6 +120,7 @@ sessions = sa.Table(
     sa.Column("pain_after", sa.Integer, nullable=True),
     sa.Column("pain_next_morning", sa.Integer, nullable=True),
     sa.Column("new_tingling", sa.Boolean, nullable=False),
+    sa.Column("failure", sa.Text, nullable=False, server_default=""),  # why a 'failed' session measured nothing
 )  # fmt: skip
 
 exercises_performed = sa.Table(
@@ -622,10 +623,7 @@ class SessionStore:
         reps_by: dict[tuple[int, str], Any] = {(r.exercise_performed_id, r.source): r for r in rep_rows}
         walks_by: dict[tuple[int, str], Any] = {(r.exercise_performed_id, r.source): r for r in walk_rows}
         by_session: dict[int, list[ExerciseDone]] = {}
-        failures: dict[int, str] = {}
         for e in ex_rows:
-            if e.note.startswith(FAILED_NOTE):
-                failures[e.session_id] = e.note[len(FAILED_NOTE) :]
             planned = Dose(sets=e.planned_sets, reps=e.planned_reps, hold_s=e.planned_hold_s, minutes=e.planned_minutes, metres=e.planned_metres)
             measured = reps_by.get((e.id, "measured"))
             candidates = []
@@ -646,7 +644,7 @@ class SessionStore:
             by_session.setdefault(e.session_id, []).append(done)
         return tuple(
             StoredSession(
-                id=r.id, status=r.status, ended_at=r.ended_at, dose_pct=r.dose_pct, failure=failures.get(r.id, "") if r.status == "failed" else "",
+                id=r.id, status=r.status, ended_at=r.ended_at, dose_pct=r.dose_pct, failure=r.failure if r.status == "failed" else "",
                 log=SessionLog(started_at=r.started_at, pain_before=r.pain_before, pain_after=r.pain_after, pain_next_morning=r.pain_next_morning,
                                tingling_before=r.tingling_before, new_tingling=r.new_tingling, exercises=tuple(by_session.get(r.id, ()))),
             )  # fmt: skip
@@ -781,8 +779,6 @@ def _insert_measurement(conn: Connection, patient: int, session_id: int | None, 
 
 
 _METRIC_SUFFIXES = ("_deg", "_s", "_m", "_pct")
-FAILED_NOTE = "failed: "
-"""Prefix of the exercise note that holds why a failed session measured nothing."""
 DOSE_SOURCES = ("measured", "logged")
 
 
@@ -911,13 +907,11 @@ class SessionRecorder:
     def fail(self, reason: str, *, ended_at: dt.datetime | None = None) -> None:
         """Mark the session 'failed' because it measured nothing, with ``reason`` (it never counts toward adherence).
 
-        The reason is kept in the note of the session's planned exercises (``failed: ...``),
-        so the schema does not change.
+        The reason goes to ``sessions.failure``; the planned exercises' notes stay as they were.
         """
         text = " ".join(reason.split()) or "no reason given"
         with self.store.engine.begin() as conn:
-            conn.execute(sa.update(sessions).where(sessions.c.id == self.session_id).values(status="failed", ended_at=ended_at or _now()))
-            conn.execute(sa.update(exercises_performed).where(exercises_performed.c.session_id == self.session_id).values(note=FAILED_NOTE + text))
+            conn.execute(sa.update(sessions).where(sessions.c.id == self.session_id).values(status="failed", ended_at=ended_at or _now(), failure=text))
         self.closed = True
 
     def close(self, *, pain_after: int | None = None, new_tingling: bool = False, ended_at: dt.datetime | None = None) -> None:
