@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import contextlib
+import io
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -24,22 +24,36 @@ class Ran:
 
 
 class Cli:
-    """Runs `motionrehab ...` in a subprocess with a private store (MOTIONREHAB_STORE) and working folder."""
+    """Runs `motionrehab ...` as a user types it, with a private store (MOTIONREHAB_STORE) and working folder.
+
+    The commands run in this process through the same ``main`` the console script calls
+    (argument parsing, error printing, exit status): 51 fresh interpreters cost about 150 s
+    of imports on the project machine, this about 15. State carried between commands in one
+    process would show here as a difference; tests/journey/test_readme.py runs the README's
+    commands in fresh processes.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.env = {**os.environ, "MOTIONREHAB_STORE": str(folder / "store.sqlite"), "PYTHONWARNINGS": "ignore"}
         self.calls = 0
         self.seconds: list[tuple[float, str]] = []
 
     def __call__(self, *args: object, code: int = 0) -> Ran:
-        command = [sys.executable, "-m", "motionrehab.cli.main", *(str(a) for a in args)]
+        from motionrehab.cli.main import main
+
+        argv = [str(a) for a in args]
+        out, err = io.StringIO(), io.StringIO()
         started = time.perf_counter()
-        done = subprocess.run(command, cwd=self.folder, env=self.env, capture_output=True, text=True, timeout=300, check=False)
-        self.seconds.append((time.perf_counter() - started, " ".join(command[3:6])))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("MOTIONREHAB_STORE", str(self.folder / "store.sqlite"))
+            patch.chdir(self.folder)
+            with warnings.catch_warnings(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                warnings.simplefilter("ignore")
+                status = main(argv)
+        self.seconds.append((time.perf_counter() - started, " ".join(argv[:3])))
         self.calls += 1
-        assert done.returncode == code, f"{' '.join(command[3:])} -> {done.returncode}\n{done.stdout}\n{done.stderr}"
-        return Ran(done.returncode, done.stdout, done.stderr)
+        assert status == code, f"{' '.join(argv)} -> {status}\n{out.getvalue()}\n{err.getvalue()}"
+        return Ran(status, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture
