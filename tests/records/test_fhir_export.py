@@ -69,3 +69,17 @@ def test_export_is_reproducible_and_ids_are_unique():
 def test_bad_observations_are_refused(kwargs, message):
     with pytest.raises(InvalidDataError, match=message):
         ClinicalObservation(**kwargs)
+
+
+def test_a_measurement_registered_after_the_import_is_exported_with_a_local_code(monkeypatch):
+    # An exercise module can register its measurement after records.fhir_export was imported.
+    from motionrehab.program import measurements
+    from motionrehab.records.fhir_export import LOCAL_CODES, observation_code, observation_kinds
+
+    monkeypatch.setattr(measurements, "_REGISTRY", dict(measurements._REGISTRY))  # registered for this test only
+    assert observation_code("wall_sit_hold_s") is None
+    measurements.register("wall_sit_hold_s", "s", "Wall sit, longest hold")
+    code = observation_code("wall_sit_hold_s")
+    assert (code.system, code.code, code.unit, code.category) == (LOCAL_CODES, "wall-sit-hold-s", "s", "activity")
+    assert "wall_sit_hold_s" in observation_kinds()
+    ClinicalObservation("wall_sit_hold_s", 42.0, WHEN)  # accepted

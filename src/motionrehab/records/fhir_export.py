@@ -39,7 +39,7 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 
 from motionrehab.errors import InvalidDataError
-from motionrehab.program.measurements import MEASUREMENT, quantities
+from motionrehab.program.measurements import MEASUREMENT, quantities, quantity
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -94,15 +94,26 @@ _UCUM = {"deg": "deg", "m": "m", "s": "s", "%": "%", "min": "min", "steps/min": 
 _NOT_OBSERVATIONS = ("slr_peak_sd_deg", "symptom_onset_s")  # a trial SD and a time into a recording are not outcomes
 
 
-def _register_vocabulary() -> None:
-    """Every registered measurement (program.measurements) not coded above gets a local code named after it."""
-    for q in quantities(MEASUREMENT):
-        if q.name not in OBSERVATION_CODES and q.name not in _NOT_OBSERVATIONS:
-            category = "exam" if q.name.startswith(("slr_", "slump_", "hinge_")) else "activity"
-            OBSERVATION_CODES[q.name] = ObservationCode(LOCAL_CODES, q.name.replace("_", "-"), q.label, _UCUM.get(q.unit, q.unit), category)
+def observation_code(kind: str) -> ObservationCode | None:
+    """The code of an observation kind: a standard one above, else a local code named after a registered measurement.
+
+    Looked up at each call, so a measurement registered after this module was imported
+    (an exercise module loaded later) is coded too. None for an unknown name and for the
+    registered values that are not outcomes (a trial SD, a time into a recording).
+    """
+    if kind in OBSERVATION_CODES:
+        return OBSERVATION_CODES[kind]
+    q = quantity(kind)
+    if q is None or q.scope != MEASUREMENT or kind in _NOT_OBSERVATIONS:
+        return None
+    category = "exam" if kind.startswith(("slr_", "slump_", "hinge_")) else "activity"
+    return ObservationCode(LOCAL_CODES, kind.replace("_", "-"), q.label, _UCUM.get(q.unit, q.unit), category)
 
 
-_register_vocabulary()
+def observation_kinds() -> tuple[str, ...]:
+    """Every kind that has a code now (standard first, then the registered measurements)."""
+    return (*OBSERVATION_CODES, *(q.name for q in quantities(MEASUREMENT) if q.name not in OBSERVATION_CODES and observation_code(q.name)))
+
 
 #: SNOMED CT body structure of each side's lower limb
 LIMB_SITES: dict[str, tuple[str, str]] = {
@@ -134,11 +145,11 @@ class ClinicalObservation:
     key: str = ""
 
     def __post_init__(self) -> None:
-        if self.kind not in OBSERVATION_CODES:
+        if observation_code(self.kind) is None:
             raise InvalidDataError(
                 f"unknown observation kind {self.kind!r}",
                 where="FHIR export",
-                fix=f"use one of {', '.join(OBSERVATION_CODES)}",
+                fix=f"use one of {', '.join(observation_kinds())}",
             )
         if not math.isfinite(self.value):
             raise InvalidDataError(f"{self.kind} value is not a finite number ({self.value!r})", where="FHIR export")
@@ -165,7 +176,8 @@ def _patient(pseudonym: str) -> dict[str, Any]:
 
 
 def _observation(observation: ClinicalObservation, patient_ref: str, pseudonym: str, index: int) -> dict[str, Any]:
-    code = OBSERVATION_CODES[observation.kind]
+    code = observation_code(observation.kind)
+    assert code is not None  # checked when the observation was made
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "id": _resource_id("observation", pseudonym, observation.kind, observation.key or str(index), observation.effective.isoformat()),

@@ -29,9 +29,9 @@ from motionrehab._files import child_path, make_private_dir, warn_if_shared, wri
 from motionrehab.program.measurements import canonical
 from motionrehab.records.export import PatientRecord, read_record
 from motionrehab.records.fhir_export import (
-    OBSERVATION_CODES,
     ClinicalObservation,
     build_fhir_bundle,
+    observation_code,
 )
 from motionrehab.records.store import SessionStore
 
@@ -56,7 +56,7 @@ def _aware(at: dt.datetime) -> dt.datetime:
 def measurement_kind(name: str, side: str) -> tuple[str, str | None] | None:
     """(observation kind, side) of a stored measurement (its registered name, program.measurements), or None when it has no code."""
     name, side = canonical(name, side)
-    if name in OBSERVATION_CODES:
+    if observation_code(name) is not None:
         return name, side if side in ("left", "right") else None
     return None
 
