@@ -50,3 +50,12 @@ def test_the_site_builds_strict(tmp_path: Path) -> None:
         assert command in cli_page  # generated from the click commands, lazy group included
     api_page = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
     assert "HipHingeAnalyzer" in api_page and "PoseTrack" in api_page
+
+
+def test_the_site_home_page_gives_the_readmes_commands() -> None:
+    # docs/index.md is the README for the site (links made relative to docs/): the commands must not drift apart.
+    def bash_blocks(path: Path) -> list[str]:
+        return re.findall(r"```bash\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+
+    readme, home = bash_blocks(ROOT / "README.md"), bash_blocks(ROOT / "docs" / "index.md")
+    assert len(readme) >= 2 and home == readme
